@@ -1,0 +1,94 @@
+// A connection: executes statements, autocommits outside an explicit transaction.
+#pragma once
+
+#include "tabella/result.hpp"
+#include "tabella/statement.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace tabella {
+
+class dialect;
+class transaction;
+
+namespace detail {
+class engine_state;
+class driver_connection;
+class echo_log;
+} // namespace detail
+
+/// One database connection, taken from an engine's pool and returned to it on destruction
+/// (rolled back first if a transaction is open). Outside an explicit transaction every
+/// execute() runs in its own transaction and commits. Not thread-safe.
+class connection {
+public:
+    connection(std::shared_ptr<detail::engine_state> engine,
+               std::unique_ptr<detail::driver_connection> driver);
+    connection(connection&&) noexcept;
+    connection& operator=(connection&&) noexcept;
+    ~connection();
+
+    /// Executes a one-row INSERT (result has inserted_primary_key()) or a multi-VALUES
+    /// INSERT (split into several statements past the parameter limit, all or nothing).
+    result execute(const insert_statement& stmt);
+    /// executemany: the INSERT once per parameter set, reusing one prepared statement;
+    /// the result has inserted_primary_key_rows(). All or nothing.
+    result execute(const insert_statement& stmt, const std::vector<param_set>& rows);
+    /// Executes a SELECT.
+    result execute(const select_statement& stmt);
+    /// Executes literal SQL with bound parameters (placeholders in the dialect's style).
+    result execute_sql(std::string_view sql, const std::vector<value>& params = {});
+
+    /// Starts a transaction; commit() it, or it rolls back when it goes out of scope.
+    /// Inside a transaction, starts a SAVEPOINT instead.
+    [[nodiscard]] transaction begin();
+    [[nodiscard]] bool in_transaction() const noexcept { return depth_ > 0; }
+
+    [[nodiscard]] const tabella::dialect& dialect() const noexcept;
+    /// The bound-parameter limit statements are chunked to.
+    [[nodiscard]] std::size_t parameter_limit() const;
+    /// Lowers the parameter limit of this connection (the database enforces it too where
+    /// it can), e.g. to see chunking with small data.
+    void set_parameter_limit(std::size_t limit);
+
+    /// The driver and echo log under this connection; for the ORM layer.
+    [[nodiscard]] detail::driver_connection& driver() noexcept { return *driver_; }
+    [[nodiscard]] const detail::echo_log& echo() const noexcept;
+    /// Runs BEGIN / COMMIT / ROLLBACK / SAVEPOINT text, with echo.
+    void run_control(const std::string& sql);
+
+private:
+    friend class transaction;
+    template <class F>
+    auto autocommit(F&& work);
+
+    std::shared_ptr<detail::engine_state> engine_;
+    std::unique_ptr<detail::driver_connection> driver_;
+    int depth_ = 0;
+};
+
+/// An open transaction (or SAVEPOINT when nested). Rolls back on destruction unless
+/// committed. Move-only.
+class transaction {
+public:
+    transaction(transaction&& other) noexcept;
+    transaction& operator=(transaction&&) = delete;
+    ~transaction();
+
+    void commit();
+    void rollback();
+    [[nodiscard]] bool is_active() const noexcept { return conn_ != nullptr; }
+
+private:
+    friend class connection;
+    transaction(connection& conn, int level);
+    void finish(bool commit);
+
+    connection* conn_;
+    int level_;
+};
+
+} // namespace tabella

@@ -1,0 +1,58 @@
+// The dialect boundary: pure SQL rendering and limits, no I/O. Tested by exact strings.
+#pragma once
+
+#include "tabella/metadata.hpp"
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace tabella {
+
+/// Renders SQL for one database. A dialect holds no connection and does no I/O.
+class dialect {
+public:
+    virtual ~dialect() = default;
+
+    /// "sqlite" or "postgresql".
+    [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+    /// The bound-parameter limit to assume when no connection says otherwise.
+    [[nodiscard]] virtual std::size_t default_parameter_limit() const noexcept = 0;
+    /// Appends the placeholder of the 1-based parameter `index` ("?" or "$3").
+    virtual void append_placeholder(std::string& out, std::size_t index) const = 0;
+    /// The type name used in CREATE TABLE for `c`, including identity/autoincrement clauses.
+    [[nodiscard]] virtual std::string column_type_sql(const column& c, bool sole_key) const = 0;
+
+    /// Appends `ident`, quoted with "..." when it is not a plain lower-case name or is a SQL
+    /// keyword. Embedded quotes are doubled. Throws usage_error for an empty name or one
+    /// with a NUL byte.
+    void append_identifier(std::string& out, std::string_view ident) const;
+    /// `append_identifier` into a new string.
+    [[nodiscard]] std::string quote_identifier(std::string_view ident) const;
+
+    /// CREATE TABLE IF NOT EXISTS with columns, PRIMARY KEY, UNIQUE and FOREIGN KEY clauses.
+    [[nodiscard]] std::string create_table(const table& t) const;
+    /// DROP TABLE IF EXISTS.
+    [[nodiscard]] std::string drop_table(const table& t) const;
+    /// INSERT INTO t (c1, c2) VALUES (?, ?), (?, ?)... with `rows` rows, parameters numbered
+    /// from 1 row by row. With no columns: INSERT INTO t DEFAULT VALUES (rows must be 1).
+    [[nodiscard]] std::string insert(std::string_view table, std::span<const std::string> columns,
+                                     std::size_t rows) const;
+    /// Appends "(p, p, ...)" with `count` placeholders starting at parameter `first`.
+    void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
+};
+
+/// The SQLite dialect.
+[[nodiscard]] const dialect& sqlite_dialect() noexcept;
+/// The PostgreSQL dialect.
+[[nodiscard]] const dialect& postgresql_dialect() noexcept;
+
+/// Rows per statement when each row binds `columns_per_row` parameters: the largest count
+/// that keeps a statement within `parameter_limit`, capped by `page_size` (0: no cap).
+/// Always at least 1; throws usage_error when one row alone exceeds the limit.
+[[nodiscard]] std::size_t rows_per_statement(std::size_t columns_per_row,
+                                             std::size_t parameter_limit,
+                                             std::size_t page_size = 0);
+
+} // namespace tabella

@@ -1,0 +1,112 @@
+// Database values: `value` owns one, `param_ref` is a non-owning view used for binding.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace tabella {
+
+/// The kinds of value tabella moves between C++ and the database.
+enum class value_kind : std::uint8_t { null, integer, real, boolean, text, blob, timestamp };
+
+/// Human-readable name of a kind ("integer", "text"...), for error messages.
+[[nodiscard]] std::string_view to_string(value_kind kind) noexcept;
+
+/// Time points are stored with microsecond precision (PostgreSQL's precision).
+using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+/// Binary data.
+using blob = std::vector<std::byte>;
+
+/// A non-owning view of one value to bind as a statement parameter. It points into the
+/// object it was taken from, which must outlive the statement execution.
+struct param_ref {
+    value_kind kind = value_kind::null;
+    std::int64_t integer = 0;  ///< integer, boolean (0/1) and timestamp (microseconds)
+    double real = 0.0;         ///< real
+    const void* data = nullptr; ///< text (UTF-8 bytes, not NUL-terminated) or blob
+    std::size_t size = 0;       ///< byte count of data
+
+    [[nodiscard]] std::string_view text() const noexcept {
+        return {static_cast<const char*>(data), size};
+    }
+    [[nodiscard]] static param_ref of_null() noexcept { return {}; }
+    [[nodiscard]] static param_ref of_integer(std::int64_t v) noexcept {
+        return {value_kind::integer, v, 0.0, nullptr, 0};
+    }
+    [[nodiscard]] static param_ref of_real(double v) noexcept {
+        return {value_kind::real, 0, v, nullptr, 0};
+    }
+    [[nodiscard]] static param_ref of_boolean(bool v) noexcept {
+        return {value_kind::boolean, v ? 1 : 0, 0.0, nullptr, 0};
+    }
+    [[nodiscard]] static param_ref of_text(std::string_view v) noexcept {
+        return {value_kind::text, 0, 0.0, v.data(), v.size()};
+    }
+    [[nodiscard]] static param_ref of_blob(const void* p, std::size_t n) noexcept {
+        return {value_kind::blob, 0, 0.0, p, n};
+    }
+    [[nodiscard]] static param_ref of_timestamp(timestamp t) noexcept {
+        return {value_kind::timestamp, t.time_since_epoch().count(), 0.0, nullptr, 0};
+    }
+};
+
+/// One database value that owns its data: NULL, integer, real, boolean, text, blob or
+/// timestamp. Converts to C++ types with `as<T>()`, which throws `conversion_error` when
+/// the value does not fit T.
+class value {
+public:
+    value() noexcept = default;
+    value(std::nullptr_t) noexcept {}
+    value(std::nullopt_t) noexcept {}
+    value(int v) noexcept : v_(std::int64_t{v}) {}
+    value(long v) noexcept : v_(std::int64_t{v}) {}
+    value(long long v) noexcept : v_(std::int64_t{v}) {}
+    value(unsigned v) noexcept : v_(std::int64_t{v}) {}
+    value(unsigned long v);      ///< throws conversion_error above INT64_MAX
+    value(unsigned long long v); ///< throws conversion_error above INT64_MAX
+    value(double v) noexcept : v_(v) {}
+    value(bool v) noexcept : v_(v) {}
+    value(const char* v) : v_(std::string(v)) {}
+    value(std::string_view v) : v_(std::string(v)) {}
+    value(std::string v) noexcept : v_(std::move(v)) {}
+    value(blob v) noexcept : v_(std::move(v)) {}
+    value(timestamp v) noexcept : v_(v) {}
+    value(std::chrono::system_clock::time_point v) noexcept
+        : v_(std::chrono::time_point_cast<std::chrono::microseconds>(v)) {}
+    template <class T>
+    value(const std::optional<T>& v) : value() {
+        if (v) *this = value(*v);
+    }
+
+    /// Makes a value from a parameter view (copies text and blob data).
+    [[nodiscard]] static value from_ref(const param_ref& ref);
+
+    [[nodiscard]] value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
+    [[nodiscard]] bool is_null() const noexcept { return v_.index() == 0; }
+
+    /// Converts to T: std::int64_t, int, double, bool, std::string, blob,
+    /// std::chrono::system_clock::time_point, or std::optional of one of them (NULL gives
+    /// nullopt). Throws conversion_error when the value does not fit.
+    template <class T>
+    [[nodiscard]] T as() const;
+
+    /// A view of this value for binding; valid while this value lives unchanged.
+    [[nodiscard]] param_ref ref() const noexcept;
+
+    friend bool operator==(const value&, const value&) = default;
+
+private:
+    std::variant<std::monostate, std::int64_t, double, bool, std::string, blob, timestamp> v_;
+};
+
+/// Prints a value the way echo shows parameters: 'text', 42, 1.5, NULL, <blob 3 bytes>.
+std::ostream& operator<<(std::ostream& os, const value& v);
+
+} // namespace tabella

@@ -1,0 +1,117 @@
+// Connections and transactions: autocommit, BEGIN / COMMIT / SAVEPOINT, SELECT and SQL text.
+#include "tabella/connection.hpp"
+
+#include "engine_state.hpp"
+#include "execute_util.hpp"
+#include "tabella/detail/compile.hpp"
+#include "tabella/dialect.hpp"
+#include "tabella/error.hpp"
+
+namespace tabella {
+
+connection::connection(std::shared_ptr<detail::engine_state> engine,
+                       std::unique_ptr<detail::driver_connection> driver)
+    : engine_(std::move(engine)), driver_(std::move(driver)) {}
+
+connection::connection(connection&& other) noexcept
+    : engine_(std::move(other.engine_)), driver_(std::move(other.driver_)),
+      depth_(std::exchange(other.depth_, 0)) {}
+
+connection& connection::operator=(connection&& other) noexcept {
+    if (this != &other) {
+        this->~connection();
+        new (this) connection(std::move(other));
+    }
+    return *this;
+}
+
+connection::~connection() {
+    if (!driver_) return;
+    if (depth_ > 0) {
+        try {
+            run_control("ROLLBACK");
+        } catch (...) {
+            // The connection is broken; the pool drops it below.
+        }
+        depth_ = 0;
+    }
+    engine_->release(std::move(driver_));
+}
+
+const tabella::dialect& connection::dialect() const noexcept { return driver_->sql_dialect(); }
+std::size_t connection::parameter_limit() const { return driver_->parameter_limit(); }
+void connection::set_parameter_limit(std::size_t limit) { driver_->set_parameter_limit(limit); }
+const detail::echo_log& connection::echo() const noexcept { return engine_->echo(); }
+
+void connection::run_control(const std::string& sql) {
+    echo().line(sql);
+    driver_->execute_simple(sql);
+}
+
+transaction connection::begin() { return transaction(*this, depth_ + 1); }
+
+result connection::execute(const select_statement& stmt) {
+    const auto compiled = detail::compile_select(stmt, dialect());
+    return execute_sql(compiled.sql, compiled.params);
+}
+
+result connection::execute_sql(std::string_view sql, const std::vector<value>& params) {
+    auto stmt = driver_->prepare(std::string(sql));
+    std::vector<param_ref> refs;
+    refs.reserve(params.size());
+    for (const auto& p : params) refs.push_back(p.ref());
+    detail::row_buffer rows;
+    std::int64_t changed = 0;
+    detail::run_atomically(*this, [&] {
+        echo().line(stmt->sql());
+        echo().params(refs);
+        changed = stmt->execute(refs, &rows);
+    });
+    return detail::to_result(std::move(rows), changed);
+}
+
+transaction::transaction(connection& conn, int level) : conn_(&conn), level_(level) {
+    conn.run_control(level == 1 ? "BEGIN" : "SAVEPOINT tabella_" + std::to_string(level));
+    conn.depth_ = level;
+}
+
+transaction::transaction(transaction&& other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)), level_(other.level_) {}
+
+transaction::~transaction() {
+    if (!conn_) return;
+    try {
+        finish(false);
+    } catch (...) {
+        // Rolling back a broken connection fails; the connection is dropped by its pool.
+    }
+}
+
+void transaction::commit() { finish(true); }
+void transaction::rollback() { finish(false); }
+
+void transaction::finish(bool commit) {
+    if (!conn_) throw usage_error("the transaction is already finished");
+    if (conn_->depth_ != level_)
+        throw usage_error("finish the inner transaction (savepoint) before the outer one");
+    connection& conn = *std::exchange(conn_, nullptr);
+    conn.depth_ = level_ - 1;
+    const std::string sp = "tabella_" + std::to_string(level_);
+    if (level_ == 1) {
+        if (!commit) return conn.run_control("ROLLBACK");
+        try {
+            conn.run_control("COMMIT");
+        } catch (...) {
+            // A failed COMMIT can leave the transaction open (SQLite); end it.
+            try { conn.run_control("ROLLBACK"); } catch (...) {}
+            throw;
+        }
+    } else if (commit) {
+        conn.run_control("RELEASE SAVEPOINT " + sp);
+    } else {
+        conn.run_control("ROLLBACK TO SAVEPOINT " + sp);
+        conn.run_control("RELEASE SAVEPOINT " + sp);
+    }
+}
+
+} // namespace tabella

@@ -1,0 +1,197 @@
+// INSERT execution: one row, executemany (one prepared statement, a key per row) and
+// multi-VALUES (chunked to the parameter limit).
+#include "engine_state.hpp"
+#include "execute_util.hpp"
+#include "tabella/detail/compile.hpp"
+#include "tabella/dialect.hpp"
+#include "tabella/error.hpp"
+#include "tabella/metadata.hpp"
+
+#include <algorithm>
+
+namespace tabella {
+namespace detail {
+namespace {
+
+// The columns an insert sends, in the order of the first row, checked against the table.
+struct insert_shape {
+    const table* target;
+    std::vector<std::string> names;
+    std::vector<const column*> columns;
+};
+
+insert_shape shape_of(const table& t, const param_set& first) {
+    insert_shape s{&t, {}, {}};
+    for (const auto& [name, v] : first.items()) {
+        s.names.push_back(name);
+        s.columns.push_back(&t.get_column(name));
+    }
+    return s;
+}
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
+std::string names_of(const param_set& row) {
+    std::vector<std::string> names;
+    for (const auto& item : row.items()) names.push_back(item.first);
+    return join(names);
+}
+
+// Appends the parameters of `row` in shape order; every row must name the same columns.
+void flatten(const insert_shape& s, const param_set& row, std::size_t index,
+             std::vector<param_ref>& out) {
+    const auto& items = row.items();
+    bool same = items.size() == s.names.size();
+    for (std::size_t c = 0; same && c < s.names.size(); ++c) {
+        const auto it = std::find_if(items.begin(), items.end(),
+                                     [&](const auto& item) { return item.first == s.names[c]; });
+        if (it == items.end()) {
+            same = false;
+            break;
+        }
+        check_value(*s.target, *s.columns[c], it->second);
+        out.push_back(it->second.ref());
+    }
+    if (!same)
+        throw usage_error("insert into '" + s.target->name() + "': row " + std::to_string(index) +
+                          " names columns (" + names_of(row) + ") but row 0 names (" +
+                          join(s.names) + "); every row must name the same columns");
+}
+
+// Knows where the key of an inserted row comes from: the row itself, RETURNING, or the
+// driver's last generated id.
+class key_reader {
+public:
+    key_reader(const insert_shape& s, const driver_connection& driver) {
+        const auto pk = s.target->primary_key_index();
+        if (!pk) return;
+        const auto& pk_name = s.target->columns()[*pk].name();
+        const auto pos = std::find(s.names.begin(), s.names.end(), pk_name);
+        if (pos != s.names.end()) {
+            given_ = static_cast<std::size_t>(pos - s.names.begin());
+        } else if (s.target->columns()[*pk].is_autoincrement()) {
+            generated_ = true;
+            returning_ = driver.returns_keys_with_returning();
+        }
+        pk_name_ = pk_name;
+        columns_ = std::make_shared<const std::vector<std::string>>(1, pk_name);
+    }
+
+    void adapt(std::string& sql, const dialect& d) const {
+        if (returning_) sql += " RETURNING " + d.quote_identifier(pk_name_);
+    }
+
+    row key(std::span<const param_ref> params, const row_buffer& returned,
+            const driver_connection& driver) const {
+        if (given_) return row(columns_, {value::from_ref(params[*given_])});
+        if (returning_) return row(columns_, {returned.cells.back()});
+        if (generated_) return row(columns_, {value(driver.last_insert_id())});
+        return row(); // composite or ungenerated key: unknown
+    }
+
+private:
+    std::optional<std::size_t> given_;
+    bool generated_ = false;
+    bool returning_ = false;
+    std::string pk_name_;
+    std::shared_ptr<const std::vector<std::string>> columns_;
+};
+
+result insert_rows_one_by_one(connection& conn, const insert_shape& s,
+                              const std::vector<param_set>& rows) {
+    const dialect& d = conn.dialect();
+    const key_reader keys(s, conn.driver());
+    std::string sql = d.insert(s.target->name(), s.names, 1);
+    keys.adapt(sql, d);
+    std::vector<param_ref> flat;
+    flat.reserve(rows.size() * s.names.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) flatten(s, rows[i], i, flat);
+
+    std::vector<row> inserted;
+    inserted.reserve(rows.size());
+    std::int64_t changed = 0;
+    run_atomically(conn, [&] {
+        auto stmt = conn.driver().prepare(sql);
+        conn.echo().line(sql);
+        if (rows.size() == 1) conn.echo().params(flat);
+        else conn.echo().param_sets(flat, s.names.size());
+        const std::size_t n = s.names.size();
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            row_buffer returned;
+            const auto params = std::span<const param_ref>(flat).subspan(i * n, n);
+            changed += stmt->execute(params, &returned);
+            inserted.push_back(keys.key(params, returned, conn.driver()));
+        }
+    }, rows.size() > 1);
+    result out({}, {}, changed);
+    out.set_inserted_keys(std::move(inserted));
+    return out;
+}
+
+result insert_multi_values(connection& conn, const insert_shape& s,
+                           const std::vector<param_set>& rows) {
+    const dialect& d = conn.dialect();
+    const std::size_t n = s.names.size();
+    const std::size_t per_stmt = rows_per_statement(n, conn.parameter_limit());
+    std::int64_t changed = 0;
+    const bool multi = rows.size() > per_stmt;
+    run_atomically(conn, [&] {
+        std::vector<param_ref> flat;
+        // At most two shapes: full chunks, and the remainder.
+        std::unique_ptr<prepared_statement> full, tail;
+        for (std::size_t first = 0; first < rows.size(); first += per_stmt) {
+            const std::size_t count = std::min(per_stmt, rows.size() - first);
+            flat.clear();
+            for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
+            auto& stmt = count == per_stmt ? full : tail;
+            if (!stmt) stmt = conn.driver().prepare(d.insert(s.target->name(), s.names, count));
+            conn.echo().line(stmt->sql());
+            conn.echo().params(flat);
+            changed += stmt->execute(flat, nullptr);
+        }
+    }, multi);
+    return result({}, {}, changed);
+}
+
+} // namespace
+} // namespace detail
+
+result connection::execute(const insert_statement& stmt) {
+    const auto& rows = stmt.rows();
+    static const param_set no_values;
+    const param_set& first = rows.empty() ? no_values : rows.front();
+    const auto shape = detail::shape_of(stmt.target(), first);
+    if (stmt.is_multi_values()) return detail::insert_multi_values(*this, shape, rows);
+    return detail::insert_rows_one_by_one(*this, shape, rows.empty() ? std::vector{first} : rows);
+}
+
+result connection::execute(const insert_statement& stmt, const std::vector<param_set>& rows) {
+    if (rows.empty()) throw usage_error("executemany into '" + stmt.target().name() + "': no rows");
+    if (!stmt.rows().empty())
+        throw usage_error("executemany into '" + stmt.target().name() +
+                          "': give the rows either in values() or as parameter sets, not both");
+    return detail::insert_rows_one_by_one(*this, detail::shape_of(stmt.target(), rows.front()),
+                                          rows);
+}
+
+namespace detail {
+
+result to_result(row_buffer&& rows, std::int64_t changed) {
+    auto columns = std::make_shared<const std::vector<std::string>>(std::move(rows.columns));
+    std::vector<row> out;
+    const std::size_t width = columns->size();
+    if (width) {
+        out.reserve(rows.cells.size() / width);
+        for (std::size_t i = 0; i + width <= rows.cells.size(); i += width)
+            out.emplace_back(columns, std::vector<value>(std::make_move_iterator(rows.cells.begin() + i),
+                                                         std::make_move_iterator(rows.cells.begin() + i + width)));
+    }
+    return result(columns, std::move(out), changed);
+}
+
+} // namespace detail
+} // namespace tabella

@@ -1,0 +1,134 @@
+// Dialect-independent SQL rendering: quoting, CREATE/DROP TABLE, INSERT, chunk sizes.
+#include "tabella/dialect.hpp"
+
+#include "keywords.hpp"
+#include "tabella/error.hpp"
+
+#include <algorithm>
+
+namespace tabella {
+namespace {
+
+bool is_plain_name(std::string_view ident) noexcept {
+    if (ident.empty() || (ident[0] >= '0' && ident[0] <= '9')) return false;
+    const bool plain = std::all_of(ident.begin(), ident.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    return plain && !detail::is_sql_keyword(ident);
+}
+
+} // namespace
+
+void dialect::append_identifier(std::string& out, std::string_view ident) const {
+    if (ident.empty()) throw usage_error("an SQL identifier cannot be empty");
+    if (ident.find('\0') != std::string_view::npos)
+        throw usage_error("an SQL identifier cannot contain a NUL byte");
+    if (is_plain_name(ident)) {
+        out += ident;
+        return;
+    }
+    out += '"';
+    for (const char c : ident) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+std::string dialect::quote_identifier(std::string_view ident) const {
+    std::string out;
+    append_identifier(out, ident);
+    return out;
+}
+
+std::string dialect::create_table(const table& t) const {
+    std::string sql = "CREATE TABLE IF NOT EXISTS ";
+    append_identifier(sql, t.name());
+    sql += " (";
+    const auto key = t.primary_key_index();
+    std::vector<const column*> keys;
+    for (const auto& c : t.columns()) {
+        if (&c != &t.columns().front()) sql += ", ";
+        append_identifier(sql, c.name());
+        sql += ' ';
+        sql += column_type_sql(c, key && &t.columns()[*key] == &c);
+        if (!c.is_nullable()) sql += " NOT NULL";
+        if (c.default_sql()) sql += " DEFAULT " + *c.default_sql();
+        if (c.is_primary_key()) keys.push_back(&c);
+    }
+    if (!keys.empty()) {
+        sql += ", PRIMARY KEY (";
+        for (const column* c : keys) {
+            if (c != keys.front()) sql += ", ";
+            append_identifier(sql, c->name());
+        }
+        sql += ')';
+    }
+    for (const auto& c : t.columns()) {
+        if (c.is_unique()) {
+            sql += ", UNIQUE (";
+            append_identifier(sql, c.name());
+            sql += ')';
+        }
+        if (const auto& fk = c.foreign_key()) {
+            sql += ", FOREIGN KEY (";
+            append_identifier(sql, c.name());
+            sql += ") REFERENCES ";
+            append_identifier(sql, fk->table);
+            sql += " (";
+            append_identifier(sql, fk->column);
+            sql += ')';
+        }
+    }
+    sql += ')';
+    return sql;
+}
+
+std::string dialect::drop_table(const table& t) const {
+    return "DROP TABLE IF EXISTS " + quote_identifier(t.name());
+}
+
+void dialect::append_value_tuple(std::string& out, std::size_t first, std::size_t count) const {
+    out += '(';
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i) out += ", ";
+        append_placeholder(out, first + i);
+    }
+    out += ')';
+}
+
+std::string dialect::insert(std::string_view table, std::span<const std::string> columns,
+                            std::size_t rows) const {
+    std::string sql = "INSERT INTO ";
+    append_identifier(sql, table);
+    if (columns.empty()) {
+        if (rows != 1) throw usage_error("an INSERT without columns inserts exactly one row");
+        return sql + " DEFAULT VALUES";
+    }
+    sql += " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i) sql += ", ";
+        append_identifier(sql, columns[i]);
+    }
+    sql += ") VALUES ";
+    sql.reserve(sql.size() + rows * columns.size() * 6);
+    for (std::size_t r = 0; r < rows; ++r) {
+        if (r) sql += ", ";
+        append_value_tuple(sql, r * columns.size() + 1, columns.size());
+    }
+    return sql;
+}
+
+std::size_t rows_per_statement(std::size_t columns_per_row, std::size_t parameter_limit,
+                               std::size_t page_size) {
+    if (columns_per_row == 0) return 1;
+    if (columns_per_row > parameter_limit)
+        throw usage_error("one row binds " + std::to_string(columns_per_row) +
+                          " parameters, more than the connection's limit of " +
+                          std::to_string(parameter_limit));
+    std::size_t rows = parameter_limit / columns_per_row;
+    if (page_size != 0) rows = std::min(rows, page_size);
+    return rows;
+}
+
+} // namespace tabella

@@ -1,0 +1,91 @@
+// create_engine, the driver registry and the connection pool.
+#include "engine_state.hpp"
+
+#include "tabella/dialect.hpp"
+#include "tabella/error.hpp"
+
+#include <map>
+
+namespace tabella {
+namespace detail {
+namespace {
+
+std::mutex& registry_mutex() {
+    static std::mutex m;
+    return m;
+}
+std::map<std::string, driver_factory>& registry() {
+    static std::map<std::string, driver_factory> drivers{{"sqlite", &open_sqlite}};
+    return drivers;
+}
+
+driver_factory find_driver(const tabella::url& u) {
+    std::lock_guard lock(registry_mutex());
+    const auto it = registry().find(u.scheme);
+    if (it != registry().end()) return it->second;
+    throw usage_error("cannot open '" + u.masked() + "': the " + u.scheme +
+                      " driver is not built into this tabella (build with libpqxx-dev "
+                      "installed and link tabella::postgres)");
+}
+
+} // namespace
+
+void register_driver(std::string scheme, driver_factory factory) {
+    std::lock_guard lock(registry_mutex());
+    registry()[std::move(scheme)] = std::move(factory);
+}
+
+engine_state::engine_state(tabella::url u, engine_options opts, driver_factory factory)
+    : url_(std::move(u)), options_(std::move(opts)), factory_(std::move(factory)),
+      echo_(options_.echo, options_.echo_sink, options_.echo_max_params, options_.echo_max_text),
+      dialect_(url_.scheme == "sqlite" ? &sqlite_dialect() : &postgresql_dialect()) {}
+
+std::unique_ptr<driver_connection> engine_state::acquire() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            auto conn = std::move(idle_.back());
+            idle_.pop_back();
+            ++checked_out_;
+            return conn;
+        }
+        if (url_.is_memory() && checked_out_ > 0)
+            throw usage_error("'" + url_.masked() +
+                              "' is an in-memory database, which has one connection; close "
+                              "the other connection or session first, or use a file");
+        ++checked_out_;
+    }
+    try {
+        return factory_(url_, options_);
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        --checked_out_;
+        throw;
+    }
+}
+
+void engine_state::release(std::unique_ptr<driver_connection> conn) noexcept {
+    std::lock_guard lock(mutex_);
+    --checked_out_;
+    // The in-memory database lives in its one connection: never close it while the engine
+    // lives.
+    const bool keep = conn && conn->is_usable() &&
+                      (url_.is_memory() || idle_.size() < options_.pool_size);
+    if (keep) idle_.push_back(std::move(conn));
+}
+
+} // namespace detail
+
+engine create_engine(std::string_view text, engine_options options) {
+    tabella::url u = parse_url(text);
+    auto factory = detail::find_driver(u);
+    return engine(std::make_shared<detail::engine_state>(std::move(u), std::move(options),
+                                                         std::move(factory)));
+}
+
+connection engine::connect() { return connection(state_, state_->acquire()); }
+const tabella::url& engine::url() const noexcept { return state_->url(); }
+const engine_options& engine::options() const noexcept { return state_->options(); }
+const tabella::dialect& engine::dialect() const noexcept { return state_->sql_dialect(); }
+
+} // namespace tabella

@@ -1,0 +1,41 @@
+// What an engine shares between its copies and its connections: URL, options, echo and
+// the pool of idle driver connections.
+#pragma once
+
+#include "tabella/detail/driver.hpp"
+#include "tabella/detail/echo.hpp"
+#include "tabella/engine.hpp"
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace tabella::detail {
+
+class engine_state {
+public:
+    engine_state(tabella::url u, engine_options opts, driver_factory factory);
+
+    /// An idle connection, or a new one. For an in-memory SQLite database there is only one
+    /// connection (each would otherwise see its own empty database).
+    [[nodiscard]] std::unique_ptr<driver_connection> acquire();
+    /// Returns a connection; it is kept when usable and the pool has room.
+    void release(std::unique_ptr<driver_connection> conn) noexcept;
+
+    [[nodiscard]] const tabella::url& url() const noexcept { return url_; }
+    [[nodiscard]] const engine_options& options() const noexcept { return options_; }
+    [[nodiscard]] const echo_log& echo() const noexcept { return echo_; }
+    [[nodiscard]] const dialect& sql_dialect() const noexcept { return *dialect_; }
+
+private:
+    tabella::url url_;
+    engine_options options_;
+    driver_factory factory_;
+    echo_log echo_;
+    const dialect* dialect_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<driver_connection>> idle_;
+    std::size_t checked_out_ = 0;
+};
+
+} // namespace tabella::detail

@@ -1,0 +1,131 @@
+// Tables, columns and metadata; create_all / drop_all.
+#include "tabella/metadata.hpp"
+
+#include "tabella/dialect.hpp"
+#include "tabella/engine.hpp"
+#include "tabella/error.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+namespace tabella {
+
+column::column(std::string name, column_type type) : name_(std::move(name)), type_(type) {}
+
+column& column::primary_key(bool autoincrement) {
+    primary_key_ = true;
+    autoincrement_ = autoincrement;
+    nullable_ = false;
+    return *this;
+}
+column& column::not_null() {
+    nullable_ = false;
+    return *this;
+}
+column& column::nullable(bool yes) {
+    nullable_ = yes;
+    return *this;
+}
+column& column::unique() {
+    unique_ = true;
+    return *this;
+}
+column& column::server_default(std::string sql_expression) {
+    server_default_ = std::move(sql_expression);
+    return *this;
+}
+column& column::references(std::string table_name, std::string column_name) {
+    foreign_key_ = foreign_key_ref{std::move(table_name), std::move(column_name)};
+    return *this;
+}
+
+table::table(std::string name, std::vector<column> columns)
+    : name_(std::move(name)), columns_(std::move(columns)) {
+    if (name_.empty()) throw usage_error("a table needs a name");
+    if (columns_.empty()) throw usage_error("table '" + name_ + "' has no columns");
+    std::set<std::string_view> seen;
+    for (const auto& c : columns_) {
+        if (c.name().empty()) throw usage_error("table '" + name_ + "' has a column without a name");
+        if (!seen.insert(c.name()).second)
+            throw usage_error("table '" + name_ + "' defines column '" + c.name() + "' twice");
+    }
+}
+
+std::optional<std::size_t> table::find_column(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+        if (columns_[i].name() == name) return i;
+    return std::nullopt;
+}
+
+const column& table::get_column(std::string_view name) const {
+    if (const auto i = find_column(name)) return columns_[*i];
+    throw usage_error("table '" + name_ + "' has no column '" + std::string(name) + "'");
+}
+
+std::optional<std::size_t> table::primary_key_index() const noexcept {
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+        if (!columns_[i].is_primary_key()) continue;
+        if (found) return std::nullopt; // composite key
+        found = i;
+    }
+    return found;
+}
+
+column_expr table::c(std::string_view name) const {
+    return {name_, get_column(name).name()};
+}
+
+metadata::~metadata() = default;
+
+table& metadata::add_table(std::string name, std::vector<column> columns) {
+    for (const auto& t : tables_)
+        if (t->name() == name) throw usage_error("table '" + name + "' is already defined");
+    tables_.push_back(std::make_unique<table>(std::move(name), std::move(columns)));
+    return *tables_.back();
+}
+
+const table& metadata::get_table(std::string_view name) const {
+    for (const auto& t : tables_)
+        if (t->name() == name) return *t;
+    throw usage_error("metadata has no table '" + std::string(name) + "'");
+}
+
+std::vector<const table*> metadata::sorted_tables() const {
+    // Depth-first: a table is placed after every table it references. References to
+    // tables outside this metadata and self-references impose no order.
+    std::vector<const table*> out;
+    std::set<const table*> placed, visiting;
+    std::function<void(const table&)> visit = [&](const table& t) {
+        if (placed.count(&t) || !visiting.insert(&t).second) return;
+        for (const auto& c : t.columns()) {
+            if (!c.foreign_key()) continue;
+            for (const auto& other : tables_)
+                if (other->name() == c.foreign_key()->table && other.get() != &t) visit(*other);
+        }
+        visiting.erase(&t);
+        placed.insert(&t);
+        out.push_back(&t);
+    };
+    for (const auto& t : tables_) visit(*t);
+    return out;
+}
+
+void metadata::create_all(engine& eng) const {
+    auto conn = eng.connect();
+    auto tx = conn.begin();
+    for (const table* t : sorted_tables()) conn.execute_sql(conn.dialect().create_table(*t));
+    tx.commit();
+}
+
+void metadata::drop_all(engine& eng) const {
+    auto conn = eng.connect();
+    auto tx = conn.begin();
+    auto tables = sorted_tables();
+    std::reverse(tables.begin(), tables.end());
+    for (const table* t : tables) conn.execute_sql(conn.dialect().drop_table(*t));
+    tx.commit();
+}
+
+} // namespace tabella

@@ -1,0 +1,60 @@
+// Builders of INSERT and SELECT statements.
+#include "tabella/statement.hpp"
+
+#include "tabella/error.hpp"
+#include "tabella/metadata.hpp"
+
+namespace tabella {
+
+param_set& param_set::set(std::string column, value v) {
+    for (auto& [name, val] : items_) {
+        if (name == column) {
+            val = std::move(v);
+            return *this;
+        }
+    }
+    items_.emplace_back(std::move(column), std::move(v));
+    return *this;
+}
+
+insert_statement& insert_statement::values(param_set row) {
+    rows_.assign(1, std::move(row));
+    multi_ = false;
+    return *this;
+}
+
+insert_statement& insert_statement::values(std::vector<param_set> rows) {
+    if (rows.empty()) throw usage_error("insert into '" + table_->name() + "': no rows given");
+    rows_ = std::move(rows);
+    multi_ = true;
+    return *this;
+}
+
+select_statement& select_statement::where(condition c) {
+    where_ = where_ ? *where_ && c : std::move(c);
+    return *this;
+}
+select_statement& select_statement::order_by(order_term term) {
+    order_.push_back(std::move(term));
+    return *this;
+}
+select_statement& select_statement::limit(std::int64_t n) {
+    if (n < 0) throw usage_error("limit must not be negative");
+    limit_ = n;
+    return *this;
+}
+select_statement& select_statement::offset(std::int64_t n) {
+    if (n < 0) throw usage_error("offset must not be negative");
+    offset_ = n;
+    return *this;
+}
+select_statement& select_statement::columns(std::vector<std::string> names) {
+    for (const auto& n : names) (void)table_->get_column(n); // unknown names fail here
+    columns_ = std::move(names);
+    return *this;
+}
+
+insert_statement table::insert() const { return insert_statement(*this); }
+select_statement table::select() const { return select_statement(*this); }
+
+} // namespace tabella

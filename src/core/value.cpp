@@ -1,0 +1,144 @@
+// Conversions between tabella::value and C++ types.
+#include "tabella/value.hpp"
+
+#include "tabella/detail/echo.hpp"
+#include "tabella/detail/timestamp_text.hpp"
+#include "tabella/error.hpp"
+
+#include <limits>
+#include <ostream>
+
+namespace tabella {
+
+std::string_view to_string(value_kind kind) noexcept {
+    switch (kind) {
+    case value_kind::null: return "NULL";
+    case value_kind::integer: return "integer";
+    case value_kind::real: return "real";
+    case value_kind::boolean: return "boolean";
+    case value_kind::text: return "text";
+    case value_kind::blob: return "blob";
+    case value_kind::timestamp: return "timestamp";
+    }
+    return "unknown";
+}
+
+namespace {
+
+constexpr auto max_int64 = static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max());
+
+std::int64_t checked_unsigned(unsigned long long v) {
+    if (v > max_int64)
+        throw conversion_error("unsigned value " + std::to_string(v) +
+                               " does not fit a 64-bit signed database integer");
+    return static_cast<std::int64_t>(v);
+}
+
+[[noreturn]] void mismatch(const value& v, std::string_view wanted) {
+    throw conversion_error("cannot convert a " + std::string(to_string(v.kind())) +
+                           " value to " + std::string(wanted));
+}
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+std::int64_t to_int64(const value& v, const param_ref& r) {
+    if (v.kind() == value_kind::integer || v.kind() == value_kind::boolean) return r.integer;
+    mismatch(v, "an integer");
+}
+
+} // namespace
+
+value::value(unsigned long v) : v_(checked_unsigned(v)) {}
+value::value(unsigned long long v) : v_(checked_unsigned(v)) {}
+
+value value::from_ref(const param_ref& r) {
+    switch (r.kind) {
+    case value_kind::null: return {};
+    case value_kind::integer: return value(r.integer);
+    case value_kind::real: return value(r.real);
+    case value_kind::boolean: return value(r.integer != 0);
+    case value_kind::text: return value(r.text());
+    case value_kind::blob: {
+        const auto* p = static_cast<const std::byte*>(r.data);
+        return value(blob(p, p + r.size));
+    }
+    case value_kind::timestamp: return value(timestamp(std::chrono::microseconds(r.integer)));
+    }
+    return {};
+}
+
+param_ref value::ref() const noexcept {
+    switch (kind()) {
+    case value_kind::null: return param_ref::of_null();
+    case value_kind::integer: return param_ref::of_integer(std::get<std::int64_t>(v_));
+    case value_kind::real: return param_ref::of_real(std::get<double>(v_));
+    case value_kind::boolean: return param_ref::of_boolean(std::get<bool>(v_));
+    case value_kind::text: return param_ref::of_text(std::get<std::string>(v_));
+    case value_kind::blob: {
+        const auto& b = std::get<blob>(v_);
+        return param_ref::of_blob(b.data(), b.size());
+    }
+    case value_kind::timestamp: return param_ref::of_timestamp(std::get<timestamp>(v_));
+    }
+    return {};
+}
+
+template <class T>
+T value::as() const {
+    if constexpr (is_optional<T>::value) {
+        if (is_null()) return std::nullopt;
+        return as<typename T::value_type>();
+    } else {
+        if (is_null()) mismatch(*this, "a non-optional type (use std::optional for NULL)");
+        const param_ref r = ref();
+        if constexpr (std::is_same_v<T, std::int64_t>) {
+            return to_int64(*this, r);
+        } else if constexpr (std::is_same_v<T, int>) {
+            const std::int64_t i = to_int64(*this, r);
+            if (i < std::numeric_limits<int>::min() || i > std::numeric_limits<int>::max())
+                throw conversion_error("integer " + std::to_string(i) + " does not fit an int");
+            return static_cast<int>(i);
+        } else if constexpr (std::is_same_v<T, double>) {
+            if (kind() == value_kind::real) return r.real;
+            if (kind() == value_kind::integer) return static_cast<double>(r.integer);
+            mismatch(*this, "double");
+        } else if constexpr (std::is_same_v<T, bool>) {
+            if (kind() == value_kind::boolean) return r.integer != 0;
+            if (kind() == value_kind::integer && (r.integer == 0 || r.integer == 1))
+                return r.integer == 1;
+            mismatch(*this, "bool");
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            if (kind() == value_kind::text) return std::string(r.text());
+            mismatch(*this, "std::string");
+        } else if constexpr (std::is_same_v<T, blob>) {
+            if (kind() == value_kind::blob) return std::get<blob>(v_);
+            mismatch(*this, "a blob");
+        } else {
+            static_assert(std::is_same_v<T, std::chrono::system_clock::time_point>);
+            if (kind() == value_kind::timestamp) return std::get<timestamp>(v_);
+            if (kind() == value_kind::text) return detail::parse_timestamp(r.text());
+            mismatch(*this, "a time point");
+        }
+    }
+}
+
+#define TABELLA_VALUE_AS(T)                                                                        \
+    template T value::as<T>() const;                                                               \
+    template std::optional<T> value::as<std::optional<T>>() const;
+TABELLA_VALUE_AS(std::int64_t)
+TABELLA_VALUE_AS(int)
+TABELLA_VALUE_AS(double)
+TABELLA_VALUE_AS(bool)
+TABELLA_VALUE_AS(std::string)
+TABELLA_VALUE_AS(blob)
+TABELLA_VALUE_AS(std::chrono::system_clock::time_point)
+#undef TABELLA_VALUE_AS
+
+std::ostream& operator<<(std::ostream& os, const value& v) {
+    return os << detail::format_param(v.ref(), std::numeric_limits<std::size_t>::max());
+}
+
+} // namespace tabella

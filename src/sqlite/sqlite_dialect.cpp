@@ -1,0 +1,41 @@
+// The SQLite dialect: ? placeholders, INTEGER PRIMARY KEY as the generated rowid key.
+#include "tabella/dialect.hpp"
+
+namespace tabella {
+namespace {
+
+class sqlite_dialect_impl final : public dialect {
+public:
+    std::string_view name() const noexcept override { return "sqlite"; }
+    // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32; the connection reports the real one.
+    std::size_t default_parameter_limit() const noexcept override { return 32766; }
+    void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+
+    std::string column_type_sql(const column& c, bool sole_key) const override {
+        // Exactly "INTEGER" makes a single-column primary key an alias of the rowid,
+        // which SQLite generates when the insert gives none.
+        if (sole_key && c.is_autoincrement() &&
+            (c.type() == column_type::integer || c.type() == column_type::big_integer))
+            return "INTEGER";
+        switch (c.type()) {
+        case column_type::integer: return "INTEGER";
+        case column_type::big_integer: return "BIGINT";
+        case column_type::real: return "REAL";
+        case column_type::string: return "VARCHAR";
+        case column_type::text: return "TEXT";
+        case column_type::boolean: return "BOOLEAN";
+        case column_type::blob: return "BLOB";
+        case column_type::timestamp: return "TIMESTAMP";
+        }
+        return "TEXT";
+    }
+};
+
+} // namespace
+
+const dialect& sqlite_dialect() noexcept {
+    static const sqlite_dialect_impl instance;
+    return instance;
+}
+
+} // namespace tabella
