@@ -21,7 +21,7 @@ struct engine_options {
     /// Log every statement, its parameters and every COMMIT / ROLLBACK.
     bool echo = false;
     /// Where echo lines go; default: std::clog.
-    std::function<void(std::string_view line)> echo_sink;
+    std::function<void(std::string_view line)> echo_sink{};
     /// Parameters shown per statement in echo before the list is abbreviated.
     std::size_t echo_max_params = 10;
     /// Characters of a text parameter shown in echo before it is cut.

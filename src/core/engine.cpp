@@ -4,7 +4,10 @@
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 
+#include <atomic>
 #include <map>
+
+#include <unistd.h>
 
 namespace tabella {
 namespace detail {
@@ -35,8 +38,21 @@ void register_driver(std::string scheme, driver_factory factory) {
     registry()[std::move(scheme)] = std::move(factory);
 }
 
+namespace {
+
+// Every connection of an in-memory engine must see the same database: name it, so the
+// SQLite driver opens one shared in-memory database (memdb) for the engine.
+tabella::url name_memory_database(tabella::url u) {
+    static std::atomic<unsigned> counter{0};
+    if (u.is_memory() && !u.query.contains("memdb"))
+        u.query["memdb"] = "/tabella-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    return u;
+}
+
+} // namespace
+
 engine_state::engine_state(tabella::url u, engine_options opts, driver_factory factory)
-    : url_(std::move(u)), options_(std::move(opts)), factory_(std::move(factory)),
+    : url_(name_memory_database(std::move(u))), options_(std::move(opts)), factory_(std::move(factory)),
       echo_(options_.echo, options_.echo_sink, options_.echo_max_params, options_.echo_max_text),
       dialect_(url_.scheme == "sqlite" ? &sqlite_dialect() : &postgresql_dialect()) {}
 
@@ -49,10 +65,6 @@ std::unique_ptr<driver_connection> engine_state::acquire() {
             ++checked_out_;
             return conn;
         }
-        if (url_.is_memory() && checked_out_ > 0)
-            throw usage_error("'" + url_.masked() +
-                              "' is an in-memory database, which has one connection; close "
-                              "the other connection or session first, or use a file");
         ++checked_out_;
     }
     try {
@@ -67,8 +79,7 @@ std::unique_ptr<driver_connection> engine_state::acquire() {
 void engine_state::release(std::unique_ptr<driver_connection> conn) noexcept {
     std::lock_guard lock(mutex_);
     --checked_out_;
-    // The in-memory database lives in its one connection: never close it while the engine
-    // lives.
+    // An in-memory database lives while one of its connections is open: keep them all.
     const bool keep = conn && conn->is_usable() &&
                       (url_.is_memory() || idle_.size() < options_.pool_size);
     if (keep) idle_.push_back(std::move(conn));

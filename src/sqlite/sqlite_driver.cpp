@@ -94,11 +94,16 @@ private:
 class sqlite_connection final : public driver_connection {
 public:
     sqlite_connection(const url& u, const engine_options& opts) {
-        const std::string path = u.is_memory() ? ":memory:" : u.database;
-        const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                           SQLITE_OPEN_NOMUTEX,
-                                       nullptr);
+        int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+        std::string path = u.database;
+        if (u.is_memory()) {
+            // A named memdb database is shared by every connection of this process that
+            // opens the same name, with ordinary locking (unlike shared-cache mode).
+            const auto name = u.query.find("memdb");
+            path = name == u.query.end() ? ":memory:" : "file:" + name->second + "?vfs=memdb";
+            flags |= SQLITE_OPEN_URI;
+        }
+        const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
         if (rc != SQLITE_OK) {
             const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
             sqlite3_close(db_);
