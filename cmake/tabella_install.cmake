@@ -1,0 +1,19 @@
+# Install rules and the package config that makes find_package(tabella) work.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS tabella EXPORT tabellaTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tabella DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+set(TABELLA_CONFIG_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tabella)
+install(EXPORT tabellaTargets NAMESPACE tabella:: DESTINATION ${TABELLA_CONFIG_DIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tabellaConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/tabellaConfig.cmake INSTALL_DESTINATION ${TABELLA_CONFIG_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/tabellaConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/tabellaConfig.cmake
+              ${PROJECT_BINARY_DIR}/tabellaConfigVersion.cmake
+        DESTINATION ${TABELLA_CONFIG_DIR})
