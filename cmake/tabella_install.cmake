@@ -1,7 +1,11 @@
 # Install rules and the package config that makes find_package(tabella) work.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS tabella EXPORT tabellaTargets
+set(tabella_installed_targets tabella)
+if(TABELLA_HAS_POSTGRES)
+  list(APPEND tabella_installed_targets tabella_postgres) # tabella::postgres
+endif()
+install(TARGETS ${tabella_installed_targets} EXPORT tabellaTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

@@ -14,5 +14,10 @@ int main() {
     const auto key = conn.execute(t.insert().values({{"name", "consumer"}})).inserted_primary_key();
     const auto name = conn.execute(t.select()).one().get<std::string>("name");
     std::cout << "key " << key << " name " << name << "\n";
+#ifdef CONSUMER_WITH_POSTGRES
+    // The driver registered itself (engines connect lazily: no server is needed here).
+    (void)tabella::create_engine("postgresql://nobody@127.0.0.1:1/none");
+    std::cout << "postgresql driver registered\n";
+#endif
     return key[0] == tabella::value(1) && name == "consumer" ? 0 : 1;
 }

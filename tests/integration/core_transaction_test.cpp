@@ -54,10 +54,11 @@ TYPED_TEST(core_transaction, connection_closed_inside_a_transaction_rolls_back) 
 TYPED_TEST(core_transaction, echo_shows_statement_parameters_and_commit) {
     auto conn = this->eng().connect();
     conn.execute(this->students().insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}}));
-    std::string ph1 = "?", ph2 = "?";
-    if (conn.dialect().name() == "postgresql") ph1 = "$1", ph2 = "$2";
+    // Echo shows the SQL as sent: PostgreSQL reads the generated key back with RETURNING.
+    std::string ph1 = "?", ph2 = "?", returning;
+    if (conn.dialect().name() == "postgresql") ph1 = "$1", ph2 = "$2", returning = " RETURNING id";
     const std::vector<std::string> expected{
-        "BEGIN", "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")",
+        "BEGIN", "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,
         "('Bob', 'Chrismansyah')", "COMMIT"};
     ASSERT_GE(this->echo_lines_.size(), expected.size());
     EXPECT_EQ(std::vector<std::string>(this->echo_lines_.begin(), this->echo_lines_.begin() + 4), expected);

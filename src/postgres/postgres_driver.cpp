@@ -1,0 +1,210 @@
+// The PostgreSQL driver on libpqxx 6.4: connections, statements with bound parameters,
+// and the registration of the "postgresql" scheme.
+#include "postgres_conninfo.hpp"
+#include "postgres_errors.hpp"
+#include "postgres_values.hpp"
+#include "tabella/detail/driver.hpp"
+#include "tabella/dialect.hpp"
+#include "tabella/engine.hpp"
+#include "tabella/error.hpp"
+#include "tabella/url.hpp"
+
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
+#include <pqxx/prepared_statement>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tabella::detail {
+namespace {
+
+constexpr std::size_t max_parameters = 65535; // the wire protocol counts them in 16 bits
+
+std::unique_ptr<pqxx::connection> open_connection(const url& u) {
+    const std::string conninfo = postgres_conninfo(u);
+    try {
+        return std::make_unique<pqxx::connection>(conninfo);
+    } catch (const pqxx::failure& e) {
+        throw connection_error("cannot connect to '" + postgres_url_for_messages(u) +
+                               "': " + clean_message(e.what(), u));
+    }
+}
+
+class pg_connection final : public driver_connection {
+public:
+    explicit pg_connection(const url& u) : url_(u), conn_(open_connection(u)), tx_(*conn_) {
+        set_up_session();
+    }
+    pg_connection(const pg_connection&) = delete;
+    pg_connection& operator=(const pg_connection&) = delete;
+    ~pg_connection() override = default;
+
+    const dialect& sql_dialect() const noexcept override { return postgresql_dialect(); }
+    std::size_t parameter_limit() const override { return limit_; }
+    void set_parameter_limit(std::size_t limit) override {
+        limit_ = std::min(limit, max_parameters);
+    }
+    std::unique_ptr<prepared_statement> prepare(std::string sql) override;
+    void execute_simple(const std::string& sql) override {
+        (void)guarded(sql, [&] { return tx_.exec(sql); });
+        deallocate_orphans();
+    }
+    std::int64_t last_insert_id() const override {
+        throw usage_error("the postgresql driver returns generated keys with INSERT ... "
+                          "RETURNING; it has no last insert id");
+    }
+    bool returns_keys_with_returning() const noexcept override { return true; }
+    bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
+
+    /// Runs `sql` once with `params`. `name` is the statement's server-side name, given
+    /// (and the statement prepared) at its second execution; the first runs unnamed.
+    pqxx::result run(const std::string& sql, std::string& name,
+                     std::span<const param_ref> params, bool first);
+    /// Drops the server-side statement `name` (no-op for "").
+    void forget(const std::string& name) noexcept;
+
+private:
+    template <class F>
+    pqxx::result guarded(const std::string& sql, F&& work);
+    [[noreturn]] void lose(const char* why);
+    void set_up_session();
+    void deallocate_orphans() noexcept;
+
+    url url_;
+    std::unique_ptr<pqxx::connection> conn_;
+    // tabella sends BEGIN / COMMIT / SAVEPOINT itself: a nontransaction runs every
+    // statement as it is, without libpqxx's own transaction around it.
+    pqxx::nontransaction tx_;
+    std::size_t limit_ = max_parameters;
+    std::uint64_t statement_count_ = 0;
+    std::vector<std::string> orphans_; // prepared statements whose DEALLOCATE failed
+    bool lost_ = false;
+};
+
+class pg_statement final : public prepared_statement {
+public:
+    pg_statement(pg_connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
+    pg_statement(const pg_statement&) = delete;
+    pg_statement& operator=(const pg_statement&) = delete;
+    ~pg_statement() override { conn_.forget(name_); }
+
+    std::int64_t execute(std::span<const param_ref> params, row_buffer* out) override {
+        const pqxx::result r = conn_.run(sql_, name_, params, executions_++ == 0);
+        if (out) read_postgres_rows(r, *out);
+        return static_cast<std::int64_t>(r.affected_rows());
+    }
+    const std::string& sql() const noexcept override { return sql_; }
+
+private:
+    pg_connection& conn_;
+    std::string sql_;
+    std::string name_;
+    std::size_t executions_ = 0;
+};
+
+std::unique_ptr<prepared_statement> pg_connection::prepare(std::string sql) {
+    return std::make_unique<pg_statement>(*this, std::move(sql));
+}
+
+// A statement run once costs one round trip (PQexecParams, nothing to deallocate); one run
+// again is prepared under a unique name at its second execution and reused from then on.
+pqxx::result pg_connection::run(const std::string& sql, std::string& name,
+                                 std::span<const param_ref> params, bool first) {
+    if (params.size() > limit_)
+        throw usage_error("statement binds " + std::to_string(params.size()) +
+                          " parameters, more than the connection's limit of " +
+                          std::to_string(limit_) + " [" + sql.substr(0, 200) + "]");
+    check_postgres_params(params);
+    const auto values = pqxx::prepare::make_dynamic_params(params.begin(), params.end());
+    return guarded(sql, [&] {
+        if (first) return tx_.exec_params(sql, values);
+        if (name.empty()) {
+            name = "tabella_" + std::to_string(++statement_count_);
+            conn_->prepare(name, sql);
+        }
+        return tx_.exec_prepared(name, values);
+    });
+}
+
+void pg_connection::forget(const std::string& name) noexcept {
+    if (name.empty() || !is_usable()) return; // a lost session took its statements along
+    try {
+        conn_->unprepare(name);
+    } catch (...) {
+        // DEALLOCATE is refused inside a failed transaction; retried once it has ended.
+        try { orphans_.push_back(name); } catch (...) {}
+    }
+}
+
+void pg_connection::deallocate_orphans() noexcept {
+    try {
+        while (!orphans_.empty()) {
+            conn_->unprepare(orphans_.back());
+            orphans_.pop_back();
+        }
+    } catch (...) {
+        // Still inside a failed transaction (or the connection is gone): later, or never.
+    }
+}
+
+template <class F>
+pqxx::result pg_connection::guarded(const std::string& sql, F&& work) {
+    if (lost_)
+        throw connection_error("the connection to '" + postgres_url_for_messages(url_) +
+                               "' was lost earlier; take a new connection from the engine");
+    try {
+        return work();
+    } catch (const pqxx::broken_connection& e) {
+        lose(e.what());
+    } catch (const pqxx::failure& e) {
+        // E.g. FATAL admin_shutdown: the server answered, then closed the connection.
+        if (!conn_->is_open()) lose(e.what());
+        throw_postgres_error(e, sql, url_);
+    } catch (const std::logic_error& e) { // libpqxx's usage_error, argument_error...
+        throw usage_error("postgresql: " + clean_message(e.what(), url_) + " [" +
+                          sql.substr(0, 200) + "]");
+    }
+}
+
+void pg_connection::lose(const char* why) {
+    lost_ = true;
+    throw connection_error("lost the connection to '" + postgres_url_for_messages(url_) +
+                           "': " + clean_message(why, url_));
+}
+
+void pg_connection::set_up_session() {
+    // After a lost connection libpqxx would reconnect silently on the next statement,
+    // dropping the session (an open transaction included) without a word. Never.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    conn_->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+    try {
+        // Exact reals (servers before 12 round to 15 digits unless asked) and ISO dates,
+        // the only date style the result decoder reads.
+        (void)tx_.exec("SET extra_float_digits = 3; SET DateStyle = 'ISO'");
+    } catch (const pqxx::failure& e) {
+        throw connection_error("cannot set up the session on '" +
+                               postgres_url_for_messages(url_) +
+                               "': " + clean_message(e.what(), url_));
+    }
+}
+
+std::unique_ptr<driver_connection> open_postgres(const url& u, const engine_options&) {
+    return std::make_unique<pg_connection>(u);
+}
+
+// Runs when this object file is part of the program. For a static library the linker
+// takes it only when a symbol in it is needed: tabella::postgres tells the linker to need
+// tabella_postgres_driver_anchor (an INTERFACE -Wl,--undefined option), defined below.
+struct driver_registration {
+    driver_registration() { register_driver("postgresql", &open_postgres); }
+};
+const driver_registration registration;
+
+} // namespace
+} // namespace tabella::detail
+
+/// The symbol the tabella::postgres target makes the linker keep (see driver_registration).
+extern "C" void tabella_postgres_driver_anchor() {}

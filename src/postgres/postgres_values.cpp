@@ -1,0 +1,170 @@
+// Parameter text and result decoding for the PostgreSQL driver.
+#include "postgres_values.hpp"
+
+#include "tabella/detail/timestamp_text.hpp"
+#include "tabella/error.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace tabella::detail {
+namespace {
+
+// Type OIDs from pg_type.h; they are fixed for built-in types.
+enum : pqxx::oid {
+    bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_oid = 23,
+    float4_oid = 700, float8_oid = 701, timestamp_oid = 1114, timestamptz_oid = 1184,
+    numeric_oid = 1700,
+};
+
+enum class decoder : std::uint8_t { integer, real, boolean, blob, timestamp, text };
+
+decoder decoder_for(pqxx::oid type) {
+    switch (type) {
+    case int2_oid:
+    case int4_oid:
+    case int8_oid: return decoder::integer;
+    case float4_oid:
+    case float8_oid:
+    case numeric_oid: return decoder::real;
+    case bool_oid: return decoder::boolean;
+    case bytea_oid: return decoder::blob;
+    case timestamp_oid:
+    case timestamptz_oid: return decoder::timestamp;
+    default: return decoder::text;
+    }
+}
+
+[[noreturn]] void unreadable(std::string_view text, std::string_view column, std::string_view as) {
+    throw conversion_error("column '" + std::string(column) + "': cannot read '" +
+                           std::string(text.substr(0, 80)) + "' as " + std::string(as));
+}
+
+template <class Number>
+Number parse_number(std::string_view text, std::string_view column, std::string_view as) {
+    Number v{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size()) unreadable(text, column, as);
+    return v;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// bytea arrives as "\x0aff..." (bytea_output = hex, the default since PostgreSQL 9.0);
+// the older escape format goes through libpq's own unescaping.
+blob decode_bytea(const pqxx::field& f, std::string_view column) {
+    const std::string_view text(f.c_str(), f.size());
+    if (!text.starts_with("\\x")) {
+        const pqxx::binarystring raw(f);
+        const auto* p = reinterpret_cast<const std::byte*>(raw.data());
+        return blob(p, p + raw.size());
+    }
+    if (text.size() % 2 != 0) unreadable(text, column, "bytea");
+    blob out(text.size() / 2 - 1);
+    for (std::size_t i = 2, o = 0; i < text.size(); i += 2, ++o) {
+        const int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
+        if (hi < 0 || lo < 0) unreadable(text, column, "bytea");
+        out[o] = static_cast<std::byte>(hi * 16 + lo);
+    }
+    return out;
+}
+
+// Zones before standardised time had offsets with seconds ("+05:53:28", LMT), which
+// PostgreSQL prints; parse_timestamp reads offsets to the minute.
+tabella::timestamp decode_timestamp(std::string_view text) {
+    const auto n = text.size();
+    const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+    const bool offset_seconds = n > 9 && (text[n - 9] == '+' || text[n - 9] == '-') &&
+                                text[n - 6] == ':' && text[n - 3] == ':' && digit(n - 2) &&
+                                digit(n - 1);
+    if (!offset_seconds) return parse_timestamp(text);
+    const int seconds = (text[n - 2] - '0') * 10 + (text[n - 1] - '0');
+    const int sign = text[n - 9] == '-' ? -1 : 1;
+    return parse_timestamp(text.substr(0, n - 3)) - std::chrono::seconds(sign * seconds);
+}
+
+value decode(decoder d, const pqxx::field& f, std::string_view column) {
+    if (f.is_null()) return value();
+    const std::string_view text(f.c_str(), f.size());
+    switch (d) {
+    case decoder::integer: return value(parse_number<std::int64_t>(text, column, "an integer"));
+    case decoder::real: return value(parse_number<double>(text, column, "a real"));
+    case decoder::boolean: return value(text == "t");
+    case decoder::blob: return value(decode_bytea(f, column));
+    case decoder::timestamp: return value(decode_timestamp(text));
+    case decoder::text: break;
+    }
+    return value(std::string(text));
+}
+
+std::string real_text(double v) {
+    if (std::isnan(v)) return "NaN";
+    if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+    char buf[32];
+    // Shortest text that reads back as exactly the same double.
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, end);
+}
+
+std::string bytea_text(const param_ref& p) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 + 2 * p.size);
+    out += "\\x";
+    const auto* bytes = static_cast<const unsigned char*>(p.data);
+    for (std::size_t i = 0; i < p.size; ++i) {
+        out += digits[bytes[i] >> 4];
+        out += digits[bytes[i] & 0x0f];
+    }
+    return out;
+}
+
+} // namespace
+
+void check_postgres_params(std::span<const param_ref> params) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const auto& p = params[i];
+        if (p.kind == value_kind::text && p.size && std::memchr(p.data, 0, p.size))
+            throw conversion_error("parameter " + std::to_string(i + 1) +
+                                   ": PostgreSQL text cannot hold a NUL byte (store binary "
+                                   "data as a blob)");
+    }
+}
+
+std::string postgres_param_text(const param_ref& p) {
+    switch (p.kind) {
+    case value_kind::null: return {};
+    case value_kind::integer: return std::to_string(p.integer);
+    case value_kind::real: return real_text(p.real);
+    case value_kind::boolean: return p.integer ? "t" : "f";
+    case value_kind::text: return std::string(p.text());
+    case value_kind::blob: return bytea_text(p);
+    case value_kind::timestamp: return format_timestamp(p.integer) + "+00";
+    }
+    return {};
+}
+
+void read_postgres_rows(const pqxx::result& r, row_buffer& out) {
+    const auto width = r.columns();
+    std::vector<decoder> decoders;
+    std::vector<std::string> names;
+    decoders.reserve(width);
+    for (pqxx::row_size_type c = 0; c < width; ++c) {
+        decoders.push_back(decoder_for(r.column_type(c)));
+        names.emplace_back(r.column_name(c));
+    }
+    if (out.columns.empty()) out.columns = names;
+    out.cells.reserve(out.cells.size() + r.size() * width);
+    for (const auto& row : r)
+        for (pqxx::row_size_type c = 0; c < width; ++c)
+            out.cells.push_back(decode(decoders[c], row[c], names[c]));
+}
+
+} // namespace tabella::detail

@@ -1,0 +1,44 @@
+// Values across the PostgreSQL boundary: parameters sent as text, results decoded by the
+// type OID of their column.
+#pragma once
+
+#include "tabella/detail/driver.hpp"
+
+#include <pqxx/binarystring>
+#include <pqxx/result>
+#include <pqxx/strconv>
+
+#include <span>
+#include <string>
+
+namespace tabella::detail {
+
+/// Throws conversion_error when a parameter cannot be sent: PostgreSQL text cannot hold a
+/// NUL byte (libpq would cut the value there). Called before anything is sent.
+void check_postgres_params(std::span<const param_ref> params);
+
+/// The text form of a non-NULL parameter, as PostgreSQL's input functions read it:
+/// shortest round-trip reals, t/f, \x-hex bytea, UTC timestamps with "+00".
+[[nodiscard]] std::string postgres_param_text(const param_ref& p);
+
+/// Appends the rows of `r` to `out` (and the column names when `out` has none yet).
+/// int2/4/8 -> integer, float4/8 and numeric -> real, bool -> boolean, bytea -> blob,
+/// timestamp(tz) -> timestamp, NULL -> null, anything else -> text.
+void read_postgres_rows(const pqxx::result& r, row_buffer& out);
+
+} // namespace tabella::detail
+
+/// Lets libpqxx marshal tabella's parameter views directly (prepare::make_dynamic_params).
+template <>
+struct pqxx::string_traits<tabella::param_ref> {
+    static constexpr const char* name() noexcept { return "tabella::param_ref"; }
+    static constexpr bool has_null() noexcept { return true; }
+    static bool is_null(const tabella::param_ref& p) noexcept {
+        return p.kind == tabella::value_kind::null;
+    }
+    static tabella::param_ref null() noexcept { return {}; }
+    static void from_string(const char[], tabella::param_ref&) = delete;
+    static std::string to_string(const tabella::param_ref& p) {
+        return tabella::detail::postgres_param_text(p);
+    }
+};
