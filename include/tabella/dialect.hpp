@@ -39,6 +39,13 @@ public:
     /// from 1 row by row. With no columns: INSERT INTO t DEFAULT VALUES (rows must be 1).
     [[nodiscard]] std::string insert(std::string_view table, std::span<const std::string> columns,
                                      std::size_t rows) const;
+    /// UPDATE t SET c1 = p1, c2 = p2 WHERE key = p3 (parameters in that order).
+    [[nodiscard]] std::string update_by_key(std::string_view table,
+                                            std::span<const std::string_view> set_columns,
+                                            std::string_view key_column) const;
+    /// DELETE FROM t WHERE key IN (p1, ..., pn).
+    [[nodiscard]] std::string delete_by_keys(std::string_view table, std::string_view key_column,
+                                             std::size_t count) const;
     /// Appends "(p, p, ...)" with `count` placeholders starting at parameter `first`.
     void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
 };

@@ -119,6 +119,37 @@ std::string dialect::insert(std::string_view table, std::span<const std::string>
     return sql;
 }
 
+std::string dialect::update_by_key(std::string_view table,
+                                   std::span<const std::string_view> set_columns,
+                                   std::string_view key_column) const {
+    if (set_columns.empty()) throw usage_error("an UPDATE needs at least one column to set");
+    std::string sql = "UPDATE ";
+    append_identifier(sql, table);
+    sql += " SET ";
+    for (std::size_t i = 0; i < set_columns.size(); ++i) {
+        if (i) sql += ", ";
+        append_identifier(sql, set_columns[i]);
+        sql += " = ";
+        append_placeholder(sql, i + 1);
+    }
+    sql += " WHERE ";
+    append_identifier(sql, key_column);
+    sql += " = ";
+    append_placeholder(sql, set_columns.size() + 1);
+    return sql;
+}
+
+std::string dialect::delete_by_keys(std::string_view table, std::string_view key_column,
+                                    std::size_t count) const {
+    std::string sql = "DELETE FROM ";
+    append_identifier(sql, table);
+    sql += " WHERE ";
+    append_identifier(sql, key_column);
+    sql += " IN ";
+    append_value_tuple(sql, 1, count);
+    return sql;
+}
+
 std::size_t rows_per_statement(std::size_t columns_per_row, std::size_t parameter_limit,
                                std::size_t page_size) {
     if (columns_per_row == 0) return 1;

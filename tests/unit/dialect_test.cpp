@@ -70,6 +70,18 @@ TEST(dialect, multi_row_insert) {
     EXPECT_EQ(sqlite_dialect().insert("t", {}, 1), "INSERT INTO t DEFAULT VALUES");
 }
 
+TEST(dialect, update_and_delete_by_key) {
+    const std::vector<std::string_view> set{"lastname", "order"};
+    EXPECT_EQ(sqlite_dialect().update_by_key("students", set, "id"),
+              "UPDATE students SET lastname = ?, \"order\" = ? WHERE id = ?");
+    EXPECT_EQ(postgresql_dialect().update_by_key("students", set, "id"),
+              "UPDATE students SET lastname = $1, \"order\" = $2 WHERE id = $3");
+    EXPECT_EQ(postgresql_dialect().delete_by_keys("students", "id", 3),
+              "DELETE FROM students WHERE id IN ($1, $2, $3)");
+    EXPECT_EQ(sqlite_dialect().delete_by_keys("students", "id", 1), "DELETE FROM students WHERE id IN (?)");
+    EXPECT_THROW((void)sqlite_dialect().update_by_key("t", {}, "id"), usage_error);
+}
+
 TEST(dialect, select_with_where_order_limit) {
     const auto m = sample();
     const table& s = m.get_table("students");

@@ -60,6 +60,15 @@ public:
     /// True when generated keys come back with INSERT ... RETURNING (PostgreSQL), false
     /// when they are read with last_insert_id() after each row (SQLite).
     [[nodiscard]] virtual bool returns_keys_with_returning() const noexcept = 0;
+    /// Reserves `count` new keys of `table`.`key_column` for rows that this transaction then
+    /// inserts with explicit keys, appending them to `out`. Returns false, appending
+    /// nothing, when reserving is not safe for that table (the caller falls back to
+    /// row-by-row inserts). Call only inside a transaction.
+    virtual bool reserve_keys(const std::string& table, const std::string& key_column,
+                              std::size_t count, std::vector<std::int64_t>& out) {
+        (void)table, (void)key_column, (void)count, (void)out;
+        return false;
+    }
     /// False once the driver knows the connection cannot be used any more.
     [[nodiscard]] virtual bool is_usable() const noexcept = 0;
 };

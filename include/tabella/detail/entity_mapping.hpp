@@ -1,0 +1,51 @@
+// What the ORM knows about a mapped struct, as plain data: the table, its columns, and a
+// few type-erased operations, each called once per object (never once per value).
+// Built once per struct by the templates in mapping.hpp; everything after that is
+// ordinary compiled code in src/orm.
+#pragma once
+
+#include "tabella/metadata.hpp"
+#include "tabella/value.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tabella::detail {
+
+/// Owns the objects of one mapped type that a session tracks. Addresses never change.
+class object_store {
+public:
+    virtual ~object_store() = default;
+    /// Default-constructs one more object and returns its address.
+    virtual void* emplace() = 0;
+};
+
+/// A mapped struct, as the session's compiled code sees it.
+struct entity_mapping {
+    std::string struct_name; ///< for messages
+    tabella::table table;    ///< name and columns, in member order
+    std::size_t key_index;   ///< index of the primary-key column
+    bool key_generated;      ///< integer key: the database generates it when unset
+
+    /// Writes one param_ref per column (member order) viewing `obj`'s members.
+    void (*bind_row)(const void* obj, param_ref* out);
+    /// Reads every column from `cells` (member order) into `obj`.
+    void (*load_row)(void* obj, const value* cells);
+    /// The key of `obj`, or nullopt when it is unset (empty optional, or 0).
+    std::optional<std::int64_t> (*get_key)(const void* obj);
+    /// Sets the key of `obj`; nullopt makes it unset again.
+    void (*set_key)(void* obj, std::optional<std::int64_t> key);
+    /// A store for objects of this type.
+    std::unique_ptr<object_store> (*make_store)();
+
+    [[nodiscard]] std::size_t column_count() const noexcept { return table.columns().size(); }
+};
+
+/// A 64-bit fingerprint of one bound value, used to notice changed columns.
+[[nodiscard]] std::uint64_t fingerprint(const param_ref& p) noexcept;
+
+} // namespace tabella::detail

@@ -1,0 +1,87 @@
+// ORM queries: objects of a mapped struct selected with conditions, order and limits.
+#pragma once
+
+#include "tabella/expression.hpp"
+#include "tabella/mapping.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace tabella {
+
+namespace detail {
+class session_state;
+
+/// A query's clauses, independent of the mapped type.
+struct query_spec {
+    std::optional<condition> where;
+    std::vector<order_term> order;
+    std::optional<std::int64_t> limit;
+    std::optional<std::int64_t> offset;
+};
+
+/// Runs `spec` and returns the session's objects for the rows (tracked ones reused).
+[[nodiscard]] std::vector<void*> run_query(session_state& s, const entity_mapping& m,
+                                           const query_spec& spec);
+/// SELECT count(*) for `spec`.
+[[nodiscard]] std::int64_t count_query(session_state& s, const entity_mapping& m,
+                                       const query_spec& spec);
+} // namespace detail
+
+/// A query for objects of the mapped struct T, made by `session::query<T>()`.
+/// The objects it returns are owned by the session.
+template <class T>
+class query {
+public:
+    explicit query(detail::session_state& s) noexcept : session_(&s) {}
+
+    /// Adds a condition; several where() calls are joined with AND.
+    query& where(condition c) {
+        spec_.where = spec_.where ? *spec_.where && c : std::move(c);
+        return *this;
+    }
+    template <class M>
+    query& order_by(M T::*member, bool descending = false) {
+        spec_.order.emplace_back(col(member), descending);
+        return *this;
+    }
+    query& order_by(order_term term) {
+        spec_.order.push_back(std::move(term));
+        return *this;
+    }
+    query& limit(std::int64_t n) {
+        spec_.limit = n;
+        return *this;
+    }
+    query& offset(std::int64_t n) {
+        spec_.offset = n;
+        return *this;
+    }
+
+    /// Every matching object.
+    [[nodiscard]] std::vector<T*> all() const {
+        const auto raw = detail::run_query(*session_, detail::mapping_of<T>(), spec_);
+        std::vector<T*> out;
+        out.reserve(raw.size());
+        for (void* p : raw) out.push_back(static_cast<T*>(p));
+        return out;
+    }
+    /// The first matching object, or nullptr.
+    [[nodiscard]] T* first() const {
+        auto one = *this;
+        one.spec_.limit = 1;
+        const auto raw = detail::run_query(*session_, detail::mapping_of<T>(), one.spec_);
+        return raw.empty() ? nullptr : static_cast<T*>(raw.front());
+    }
+    /// The count of matching rows.
+    [[nodiscard]] std::int64_t count() const {
+        return detail::count_query(*session_, detail::mapping_of<T>(), spec_);
+    }
+
+private:
+    detail::session_state* session_;
+    detail::query_spec spec_;
+};
+
+} // namespace tabella

@@ -1,0 +1,129 @@
+// The ORM unit of work: a session owns the objects added to it, flushes them as batched
+// multi-row INSERTs with every generated key written back, and tracks changes and deletes.
+#pragma once
+
+#include "tabella/engine.hpp"
+#include "tabella/mapping.hpp"
+#include "tabella/query.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+namespace tabella {
+
+/// How a flush gets generated keys into objects. Every strategy matches keys to objects
+/// by construction and checks the count of rows.
+enum class insert_strategy {
+    /// The fastest correct strategy of the driver (reserve_keys where it is safe).
+    automatic,
+    /// Reserve a block of keys first (SQLite: inside the write transaction, after checking
+    /// the table has no triggers; PostgreSQL: nextval over generate_series), then send
+    /// multi-VALUES rows with their keys.
+    reserve_keys,
+    /// One prepared single-row INSERT reused per object; keys read per row.
+    row_by_row,
+};
+
+/// Options of a session.
+struct session_options {
+    insert_strategy strategy = insert_strategy::automatic;
+    /// Rows per INSERT statement at most (0: as many as the parameter limit allows).
+    std::size_t page_size = 0;
+    /// Flush pending changes before get() and queries, so they see them.
+    bool autoflush = true;
+};
+
+namespace detail {
+class session_state;
+}
+
+/// A unit of work over one connection. Not thread-safe: use one session per thread.
+/// Objects added to a session are owned by it; the references and spans it returns stay
+/// valid for the session's lifetime.
+class session {
+public:
+    /// A session with its own connection and transaction, begun at the first flush.
+    explicit session(engine& eng, session_options options = {});
+    /// A session inside the caller's connection (and transaction, if one is open): each
+    /// flush runs in a SAVEPOINT; commit() commits only what the session began.
+    explicit session(connection& conn, session_options options = {});
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+    session(session&&) noexcept;
+    session& operator=(session&&) noexcept;
+    /// Rolls back an open transaction of the session.
+    ~session();
+
+    /// Takes ownership of `obj` (pending until the next flush) and returns it.
+    template <class T>
+    T& add(T&& obj) {
+        static_assert(!std::is_lvalue_reference_v<T>,
+                      "tabella: session::add takes ownership of the object: pass a temporary "
+                      "or std::move(obj), then use the reference add() returns.");
+        using U = std::remove_cvref_t<T>;
+        const auto& m = detail::mapping_of<U>();
+        U& ref = static_cast<detail::typed_store<U>&>(store_for(m)).add(std::move(obj));
+        track(m, &ref, 1, sizeof(U));
+        return ref;
+    }
+
+    /// Takes ownership of every object (pending until the next flush) and returns them.
+    template <class T>
+    std::span<T> add_all(std::vector<T>&& objs) {
+        const auto& m = detail::mapping_of<T>();
+        std::vector<T>& kept = static_cast<detail::typed_store<T>&>(store_for(m)).add_all(std::move(objs));
+        track(m, kept.data(), kept.size(), sizeof(T));
+        return kept;
+    }
+    template <class T>
+    void add_all(const std::vector<T>&) {
+        static_assert(sizeof(T) == 0,
+                      "tabella: session::add_all takes ownership of the objects: pass "
+                      "std::move(vector) or a temporary, then use the span add_all() returns.");
+    }
+
+    /// The object of type T with primary key `key`: the tracked object if the session has
+    /// it (the same address every time), else loaded from the database; nullptr if none.
+    template <class T>
+    [[nodiscard]] T* get(std::int64_t key) {
+        return static_cast<T*>(get_raw(detail::mapping_of<T>(), key));
+    }
+
+    /// A query for objects of type T: `.where(col(&T::age) >= 18).order_by(&T::name).all()`.
+    template <class T>
+    [[nodiscard]] tabella::query<T> query() {
+        return tabella::query<T>(*state_);
+    }
+
+    /// Marks a tracked object for deletion at the next flush (a pending one is just dropped).
+    template <class T>
+    void remove(T& obj) {
+        remove_raw(detail::mapping_of<T>(), &obj);
+    }
+
+    /// Sends every pending insert, change and delete, all or nothing. On failure the
+    /// database and every object are as before the flush, and the session stays usable.
+    void flush();
+    /// flush(), then COMMIT the session's transaction.
+    void commit();
+    /// ROLLBACK the session's transaction. Objects inserted in it are pending again with
+    /// their generated keys cleared; objects removed in it are tracked again.
+    void rollback();
+
+    /// Objects waiting to be inserted at the next flush.
+    [[nodiscard]] std::size_t pending_count() const noexcept;
+
+private:
+    detail::object_store& store_for(const detail::entity_mapping& m);
+    void track(const detail::entity_mapping& m, void* first, std::size_t count, std::size_t stride);
+    void* get_raw(const detail::entity_mapping& m, std::int64_t key);
+    void remove_raw(const detail::entity_mapping& m, void* obj);
+
+    std::unique_ptr<detail::session_state> state_;
+};
+
+} // namespace tabella

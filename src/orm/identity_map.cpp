@@ -1,0 +1,43 @@
+// Run-length identity map.
+#include "identity_map.hpp"
+
+namespace tabella::detail {
+
+std::optional<std::uint32_t> identity_map::find(std::int64_t key) const {
+    auto it = runs_.upper_bound(key);
+    if (it == runs_.begin()) return std::nullopt;
+    --it;
+    const auto offset = static_cast<std::uint64_t>(key - it->first);
+    if (offset >= it->second.length) return std::nullopt;
+    return it->second.first_entry + static_cast<std::uint32_t>(offset);
+}
+
+void identity_map::insert(std::int64_t key, std::uint32_t entry) {
+    auto next = runs_.upper_bound(key);
+    if (next != runs_.begin()) {
+        auto prev = std::prev(next);
+        const run& r = prev->second;
+        if (key - prev->first == r.length && entry == r.first_entry + r.length &&
+            (next == runs_.end() || next->first != key)) {
+            ++prev->second.length;
+            return;
+        }
+    }
+    runs_.insert_or_assign(key, run{entry, 1});
+}
+
+void identity_map::erase(std::int64_t key) {
+    auto it = runs_.upper_bound(key);
+    if (it == runs_.begin()) return;
+    --it;
+    const std::int64_t first = it->first;
+    const run r = it->second;
+    const auto offset = static_cast<std::uint32_t>(key - first);
+    if (static_cast<std::uint64_t>(key - first) >= r.length) return;
+    runs_.erase(it);
+    if (offset > 0) runs_.emplace(first, run{r.first_entry, offset});
+    if (offset + 1 < r.length)
+        runs_.emplace(key + 1, run{r.first_entry + offset + 1, r.length - offset - 1});
+}
+
+} // namespace tabella::detail

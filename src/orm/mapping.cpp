@@ -1,0 +1,90 @@
+// Non-template halves of the mapping: table descriptions, conversions, fingerprints,
+// create_all / drop_all for mapped structs.
+#include "tabella/detail/entity_mapping.hpp"
+#include "tabella/detail/member_traits.hpp"
+#include "tabella/dialect.hpp"
+#include "tabella/engine.hpp"
+#include "tabella/error.hpp"
+#include "tabella/mapping.hpp"
+
+#include <bit>
+#include <functional>
+
+namespace tabella::detail {
+
+entity_mapping make_entity_mapping(std::string_view struct_name, std::string_view table_name,
+                                   std::span<const std::string_view> names,
+                                   std::span<const member_column> columns, std::size_t key_index,
+                                   bool key_generated) {
+    std::vector<column> cols;
+    cols.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        column c(std::string(names[i]), columns[i].type);
+        if (i == key_index) c.primary_key(key_generated);
+        else c.nullable(columns[i].nullable);
+        cols.push_back(std::move(c));
+    }
+    return entity_mapping{std::string(struct_name), table(std::string(table_name), std::move(cols)),
+                          key_index, key_generated, nullptr, nullptr, nullptr, nullptr, nullptr};
+}
+
+column_expr column_of(const entity_mapping& m, std::size_t index) {
+    if (index >= m.column_count())
+        throw usage_error("col(): the member pointer does not name a mapped member of " +
+                          m.struct_name);
+    return {m.table.name(), m.table.columns()[index].name()};
+}
+
+void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
+    auto conn = eng.connect();
+    auto tx = conn.begin();
+    for (const auto* m : mappings) conn.execute_sql(conn.dialect().create_table(m->table));
+    tx.commit();
+}
+
+void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
+    auto conn = eng.connect();
+    auto tx = conn.begin();
+    for (auto it = std::rbegin(mappings); it != std::rend(mappings); ++it)
+        conn.execute_sql(conn.dialect().drop_table((*it)->table));
+    tx.commit();
+}
+
+void load_value(std::int64_t& out, const value& v) { out = v.as<std::int64_t>(); }
+void load_value(int& out, const value& v) { out = v.as<int>(); }
+void load_value(double& out, const value& v) { out = v.as<double>(); }
+void load_value(bool& out, const value& v) { out = v.as<bool>(); }
+void load_value(std::string& out, const value& v) { out = v.as<std::string>(); }
+void load_value(blob& out, const value& v) { out = v.as<blob>(); }
+void load_value(std::chrono::system_clock::time_point& out, const value& v) {
+    out = v.as<std::chrono::system_clock::time_point>();
+}
+
+namespace {
+constexpr std::uint64_t mix(std::uint64_t x) noexcept { // splitmix64 finalizer
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+} // namespace
+
+std::uint64_t fingerprint(const param_ref& p) noexcept {
+    const auto tag = static_cast<std::uint64_t>(p.kind) << 56;
+    switch (p.kind) {
+    case value_kind::null: return mix(tag);
+    case value_kind::integer:
+    case value_kind::boolean:
+    case value_kind::timestamp: return mix(static_cast<std::uint64_t>(p.integer) + tag) ^ tag;
+    case value_kind::real: return mix(std::bit_cast<std::uint64_t>(p.real) + tag) ^ tag;
+    case value_kind::text:
+    case value_kind::blob: {
+        const std::string_view bytes(static_cast<const char*>(p.data), p.size);
+        return mix(std::hash<std::string_view>{}(bytes) + p.size + tag);
+    }
+    }
+    return 0;
+}
+
+} // namespace tabella::detail

@@ -1,0 +1,66 @@
+// Reserving rowids for batched inserts, with the checks that make it safe.
+#include "sqlite_keys.hpp"
+
+#include "tabella/dialect.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+
+namespace tabella::detail {
+
+std::int64_t sqlite_key_reserver::scalar(const std::string& sql, const std::vector<value>& params) {
+    sqlite_statement stmt(db_, sql);
+    std::vector<param_ref> refs;
+    for (const auto& p : params) refs.push_back(p.ref());
+    row_buffer rows;
+    (void)stmt.execute(refs, &rows);
+    return rows.cells.empty() || rows.cells[0].is_null() ? 0 : rows.cells[0].as<std::int64_t>();
+}
+
+void sqlite_key_reserver::learn(const std::string& table, const std::string& key_column,
+                                table_facts& facts) {
+    const bool no_triggers =
+        scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?", {table}) == 0;
+    // The key is the rowid only when it is the single primary-key column declared exactly
+    // INTEGER, in a table WITH rowid.
+    const bool key_is_rowid =
+        scalar("SELECT count(*) FROM pragma_table_info(?) WHERE pk > 0", {table}) == 1 &&
+        scalar("SELECT count(*) FROM pragma_table_info(?) WHERE pk = 1 AND name = ? AND "
+               "upper(type) = 'INTEGER'",
+               {table, key_column}) == 1 &&
+        scalar("SELECT count(*) FROM pragma_table_list(?) WHERE wr = 0", {table}) == 1;
+    facts.safe = no_triggers && key_is_rowid;
+    facts.autoincrement =
+        scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'", {}) == 1 &&
+        scalar("SELECT count(*) FROM sqlite_sequence WHERE name = ?", {table}) == 1;
+    facts.max_rowid = std::make_unique<sqlite_statement>(
+        db_, "SELECT max(rowid) FROM " + sqlite_dialect().quote_identifier(table));
+}
+
+bool sqlite_key_reserver::reserve(const std::string& table, const std::string& key_column,
+                                  std::size_t count, std::vector<std::int64_t>& out) {
+    if (!schema_version_) schema_version_ = std::make_unique<sqlite_statement>(db_, "PRAGMA schema_version");
+    row_buffer version;
+    (void)schema_version_->execute({}, &version);
+    const auto current = version.cells.at(0).as<std::int64_t>();
+    auto& facts = tables_[table];
+    if (facts.schema_version != current) { // a schema change may have added a trigger
+        learn(table, key_column, facts);
+        facts.schema_version = current;
+    }
+    if (!facts.safe) return false;
+    row_buffer rows;
+    (void)facts.max_rowid->execute({}, &rows);
+    std::int64_t base = rows.cells.at(0).is_null() ? 0 : rows.cells[0].as<std::int64_t>();
+    // AUTOINCREMENT promises never to reuse a key, even one whose row was deleted.
+    if (facts.autoincrement)
+        base = std::max(base, scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", {table}));
+    // At the largest rowid SQLite picks keys at random: no block can be reserved.
+    if (base < 0 || static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - base) < count)
+        return false;
+    for (std::size_t i = 1; i <= count; ++i) out.push_back(base + static_cast<std::int64_t>(i));
+    return true;
+}
+
+} // namespace tabella::detail

@@ -1,0 +1,28 @@
+// A prepared SQLite statement: binding parameters (without copying text), stepping, reading.
+#pragma once
+
+#include "tabella/detail/driver.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tabella::detail {
+
+class sqlite_statement final : public prepared_statement {
+public:
+    /// Prepares `sql`; throws the typed error SQLite's message calls for.
+    sqlite_statement(sqlite3* db, std::string sql);
+    sqlite_statement(const sqlite_statement&) = delete;
+    sqlite_statement& operator=(const sqlite_statement&) = delete;
+    ~sqlite_statement() override;
+
+    std::int64_t execute(std::span<const param_ref> params, row_buffer* out) override;
+    const std::string& sql() const noexcept override { return sql_; }
+
+private:
+    sqlite3* db_;
+    std::string sql_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+} // namespace tabella::detail
