@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tabella/engine.hpp"
+#include "tabella/error.hpp"
 #include "tabella/mapping.hpp"
 #include "tabella/query.hpp"
 
