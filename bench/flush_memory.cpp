@@ -1,0 +1,93 @@
+// tabella_flush_memory: how much memory a session needs on top of the objects it flushes.
+// Builds N students (default 1,000,000), add_all()s them, then measures the peak RSS of
+// the flush (commit) against the memory the objects themselves occupy. Prints, asserts
+// nothing. Usage: tabella_flush_memory [rows] [url]   (default: a SQLite file in /tmp)
+#include "workload.hpp"
+
+#include <tabella/engine.hpp>
+#include <tabella/session.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace {
+
+// A "Vm...:   123 kB" line of /proc/self/status, in bytes.
+long long status_bytes(const std::string& field) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1)) * 1024;
+    return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0), so the next peak is the flush's own.
+bool reset_peak() {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+    clear.flush();
+    return static_cast<bool>(clear);
+}
+
+double mib(long long bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace tabella_bench;
+    const std::size_t rows = argc > 1 ? std::stoul(argv[1]) : 1'000'000;
+    std::optional<bench_database> db;
+    std::string url;
+    if (argc > 2) {
+        url = argv[2];
+    } else {
+        db.emplace(backend::sqlite);
+        url = db->url();
+    }
+    auto eng = tabella::create_engine(url);
+    {
+        auto conn = eng.connect();
+        for (const auto& sql : db ? db->recreate_table_sql() : std::vector<std::string>{})
+            conn.execute_sql(sql);
+    }
+    if (!db) tabella::create_all<student>(eng);
+
+    const long long rss_start = status_bytes("VmRSS");
+    std::vector<student> objects;
+    objects.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i)
+        objects.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
+                           static_cast<int>(i % 90), static_cast<double>(i) * 0.5});
+    const long long rss_objects = status_bytes("VmRSS");
+    const long long object_bytes = rss_objects - rss_start;
+
+    tabella::session s(eng);
+    auto added = s.add_all(std::move(objects));
+    const long long rss_added = status_bytes("VmRSS");
+    const bool peak_reset = reset_peak();
+    const long long peak_before = peak_reset ? status_bytes("VmRSS") : status_bytes("VmHWM");
+
+    s.commit();
+    const long long peak_after = status_bytes("VmHWM");
+    const long long rss_after = status_bytes("VmRSS");
+    const bool keys_ok = !added.empty() && added.front().id && added.back().id;
+
+    const long long increase = peak_after - peak_before;
+    std::printf("flush memory, %zu students (sizeof %zu bytes), %s\n", rows, sizeof(student),
+                url.substr(0, url.find(':')).c_str());
+    std::printf("  objects (RSS growth building the vector): %8.1f MiB\n", mib(object_bytes));
+    std::printf("  add_all bookkeeping (RSS growth):          %8.1f MiB (%.1f%% of the objects)\n",
+                mib(rss_added - rss_objects), 100.0 * static_cast<double>(rss_added - rss_objects) /
+                                                  static_cast<double>(object_bytes));
+    std::printf("  flush peak RSS increase (%s):  %8.1f MiB (%.1f%% of the objects)\n",
+                peak_reset ? "VmHWM after reset" : "VmHWM difference", mib(increase),
+                100.0 * static_cast<double>(increase) / static_cast<double>(object_bytes));
+    std::printf("  RSS kept after commit:                     %8.1f MiB (%.1f%% of the objects)\n",
+                mib(rss_after - rss_added), 100.0 * static_cast<double>(rss_after - rss_added) /
+                                                static_cast<double>(object_bytes));
+    std::printf("  keys written back: %s\n", keys_ok ? "yes" : "NO");
+    return 0;
+}

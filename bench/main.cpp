@@ -1,0 +1,39 @@
+// tabella_bench: inserting students through the session, the Core and the raw client
+// libraries, on SQLite and (when built with it) PostgreSQL, in one binary so that every
+// ratio is read from one run.
+#include "cases.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    using namespace tabella_bench;
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+    register_raw_sqlite_cases();
+    register_orm_cases(backend::sqlite);
+    register_core_cases(backend::sqlite);
+#ifdef TABELLA_BENCH_WITH_POSTGRES
+    register_raw_postgres_cases();
+    register_orm_cases(backend::postgres);
+    register_core_cases(backend::postgres);
+    if (postgres_dsn()) {
+        try {
+            create_postgres_schema();
+        } catch (const std::exception& e) {
+            std::cerr << "tabella_bench: cannot prepare PostgreSQL: " << e.what() << '\n';
+        }
+    }
+#else
+    std::cerr << "tabella_bench: built without the PostgreSQL driver; PostgreSQL cases not built\n";
+#endif
+
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+#ifdef TABELLA_BENCH_WITH_POSTGRES
+    drop_postgres_schema();
+#endif
+    return 0;
+}

@@ -1,0 +1,61 @@
+// ORM cases: a session adds every object and commits (one flush), per insert strategy.
+#include "cases.hpp"
+#include "runner.hpp"
+
+#include <tabella/session.hpp>
+
+#include <optional>
+#include <span>
+
+namespace tabella_bench {
+namespace {
+
+struct strategy_case {
+    const char* name;
+    tabella::insert_strategy strategy;
+};
+
+// One line per strategy a session can be asked for; BM_session_flush is the default.
+constexpr strategy_case strategy_cases[] = {
+    {"BM_session_flush", tabella::insert_strategy::automatic},
+    {"BM_session_flush_reserve_keys", tabella::insert_strategy::reserve_keys},
+    {"BM_session_flush_row_by_row", tabella::insert_strategy::row_by_row},
+};
+
+// Timed: the session, add_all and commit. Building the objects is the program's own work
+// and is not timed; dropping the session (freeing the objects) is not timed either.
+void bm_session_flush(benchmark::State& state, backend b, tabella::insert_strategy strategy) {
+    guarded(state, [&] {
+        const bench_database db(b);
+        tabella_probe probe(db);
+        const auto rows = static_cast<std::size_t>(state.range(0));
+        std::vector<student> objects;
+        std::optional<tabella::session> session;
+        std::span<student> added;
+        run_case(state, probe,
+                 {.prepare = [&] { objects = students_of(rows); },
+                  .insert =
+                      [&] {
+                          session.emplace(probe.engine(), tabella::session_options{.strategy = strategy});
+                          added = session->add_all(std::move(objects));
+                          session->commit();
+                      },
+                  .keys = [&]() -> inserted_keys {
+                      std::vector<std::int64_t> keys;
+                      keys.reserve(added.size());
+                      for (const auto& s : added) keys.push_back(s.id.value_or(0));
+                      return keys;
+                  },
+                  .cleanup = [&] { session.reset(); }});
+    });
+}
+
+} // namespace
+
+void register_orm_cases(backend b) {
+    for (const auto& c : strategy_cases)
+        add_case(c.name, b, all_row_counts,
+                 [b, s = c.strategy](benchmark::State& state) { bm_session_flush(state, b, s); });
+}
+
+} // namespace tabella_bench
