@@ -45,6 +45,9 @@ public:
     /// Starts a transaction; commit() it, or it rolls back when it goes out of scope.
     /// Inside a transaction, starts a SAVEPOINT instead.
     [[nodiscard]] transaction begin();
+    /// Like begin(), for a transaction that will write: on SQLite it takes the write lock at
+    /// once (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout.
+    [[nodiscard]] transaction begin_write();
     [[nodiscard]] bool in_transaction() const noexcept { return depth_ > 0; }
 
     [[nodiscard]] const tabella::dialect& dialect() const noexcept;
@@ -84,7 +87,7 @@ public:
 
 private:
     friend class connection;
-    transaction(connection& conn, int level);
+    transaction(connection& conn, int level, bool for_write);
     void finish(bool commit);
 
     connection* conn_;

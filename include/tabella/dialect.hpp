@@ -24,6 +24,14 @@ public:
     /// The type name used in CREATE TABLE for `c`, including identity/autoincrement clauses.
     [[nodiscard]] virtual std::string column_type_sql(const column& c, bool sole_key) const = 0;
 
+    /// The statement that opens a transaction; `for_write` asks for the write lock up front
+    /// where the database has one (SQLite: BEGIN IMMEDIATE), so that concurrent writers
+    /// wait for each other instead of failing with a deadlock.
+    [[nodiscard]] virtual std::string_view begin_sql(bool for_write) const noexcept {
+        (void)for_write;
+        return "BEGIN";
+    }
+
     /// Appends `ident`, quoted with "..." when it is not a plain lower-case name or is a SQL
     /// keyword. Embedded quotes are doubled. Throws usage_error for an empty name or one
     /// with a NUL byte.

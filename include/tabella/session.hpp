@@ -47,8 +47,9 @@ class session_state;
 /// valid for the session's lifetime.
 class session {
 public:
-    /// A session with its own connection and transaction, begun at the first flush.
-    explicit session(engine& eng, session_options options = {});
+    /// A session with its own connection and transaction, begun at the first flush. The
+    /// session keeps the engine (a shared handle) alive.
+    explicit session(const engine& eng, session_options options = {});
     /// A session inside the caller's connection (and transaction, if one is open): each
     /// flush runs in a SAVEPOINT; commit() commits only what the session began.
     explicit session(connection& conn, session_options options = {});

@@ -48,7 +48,8 @@ void connection::run_control(const std::string& sql) {
     driver_->execute_simple(sql);
 }
 
-transaction connection::begin() { return transaction(*this, depth_ + 1); }
+transaction connection::begin() { return transaction(*this, depth_ + 1, false); }
+transaction connection::begin_write() { return transaction(*this, depth_ + 1, true); }
 
 result connection::execute(const select_statement& stmt) {
     const auto compiled = detail::compile_select(stmt, dialect());
@@ -70,8 +71,10 @@ result connection::execute_sql(std::string_view sql, const std::vector<value>& p
     return detail::to_result(std::move(rows), changed);
 }
 
-transaction::transaction(connection& conn, int level) : conn_(&conn), level_(level) {
-    conn.run_control(level == 1 ? "BEGIN" : "SAVEPOINT tabella_" + std::to_string(level));
+transaction::transaction(connection& conn, int level, bool for_write)
+    : conn_(&conn), level_(level) {
+    conn.run_control(level == 1 ? std::string(conn.dialect().begin_sql(for_write))
+                                : "SAVEPOINT tabella_" + std::to_string(level));
     conn.depth_ = level;
 }
 
@@ -92,10 +95,22 @@ void transaction::rollback() { finish(false); }
 
 void transaction::finish(bool commit) {
     if (!conn_) throw usage_error("the transaction is already finished");
+    if (conn_->depth_ < level_) { // the database ended it already (see below)
+        conn_ = nullptr;
+        if (commit)
+            throw transaction_rollback("the database rolled this transaction back after an "
+                                       "earlier error; nothing was committed",
+                                       "40000", 0, "COMMIT");
+        return;
+    }
     if (conn_->depth_ != level_)
         throw usage_error("finish the inner transaction (savepoint) before the outer one");
     connection& conn = *std::exchange(conn_, nullptr);
     conn.depth_ = level_ - 1;
+    if (!commit && !conn.driver_->transaction_active()) {
+        conn.depth_ = 0; // the database rolled everything back already
+        return;
+    }
     const std::string sp = "tabella_" + std::to_string(level_);
     if (level_ == 1) {
         if (!commit) return conn.run_control("ROLLBACK");

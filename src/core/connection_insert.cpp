@@ -126,7 +126,7 @@ result insert_rows_one_by_one(connection& conn, const insert_shape& s,
             changed += stmt->execute(params, &returned);
             inserted.push_back(keys.key(params, returned, conn.driver()));
         }
-    }, rows.size() > 1);
+    }, rows.size() > 1, true);
     result out({}, {}, changed);
     out.set_inserted_keys(std::move(inserted));
     return out;
@@ -153,7 +153,7 @@ result insert_multi_values(connection& conn, const insert_shape& s,
             conn.echo().params(flat);
             changed += stmt->execute(flat, nullptr);
         }
-    }, multi);
+    }, multi, true);
     return result({}, {}, changed);
 }
 

@@ -10,12 +10,12 @@ namespace tabella::detail {
 /// "BEGIN (implicit)" and COMMIT in echo), in a SAVEPOINT inside one when `multi` says the
 /// work spans several statements.
 template <class F>
-void run_atomically(connection& conn, F&& work, bool multi = false) {
+void run_atomically(connection& conn, F&& work, bool multi = false, bool write = false) {
     if (conn.in_transaction() && !multi) {
         work();
         return;
     }
-    auto tx = conn.begin();
+    auto tx = write ? conn.begin_write() : conn.begin();
     work();
     tx.commit();
 }

@@ -114,14 +114,14 @@ std::vector<const table*> metadata::sorted_tables() const {
 
 void metadata::create_all(engine& eng) const {
     auto conn = eng.connect();
-    auto tx = conn.begin();
+    auto tx = conn.begin_write();
     for (const table* t : sorted_tables()) conn.execute_sql(conn.dialect().create_table(*t));
     tx.commit();
 }
 
 void metadata::drop_all(engine& eng) const {
     auto conn = eng.connect();
-    auto tx = conn.begin();
+    auto tx = conn.begin_write();
     auto tables = sorted_tables();
     std::reverse(tables.begin(), tables.end());
     for (const table* t : tables) conn.execute_sql(conn.dialect().drop_table(*t));

@@ -107,6 +107,12 @@ void parse_authority(std::string_view auth, std::string_view whole, url& out) {
 void validate_sqlite(std::string_view whole, const url& out) {
     if (!out.host.empty() || !out.user.empty() || out.port)
         fail(whole, "a sqlite URL has no host; use sqlite:///relative.db or sqlite:////abs.db");
+    for (const auto& [key, val] : out.query) {
+        if (key == "mode" && (val == "ro" || val == "rw" || val == "rwc")) continue;
+        if (key == "memdb" && val.starts_with("/")) continue;
+        fail(whole, "unknown sqlite option '" + key + "=" + val +
+                        "' (known: mode=ro|rw|rwc, memdb=/name)");
+    }
 }
 
 } // namespace

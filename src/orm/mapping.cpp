@@ -37,14 +37,14 @@ column_expr column_of(const entity_mapping& m, std::size_t index) {
 
 void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
     auto conn = eng.connect();
-    auto tx = conn.begin();
+    auto tx = conn.begin_write();
     for (const auto* m : mappings) conn.execute_sql(conn.dialect().create_table(m->table));
     tx.commit();
 }
 
 void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
     auto conn = eng.connect();
-    auto tx = conn.begin();
+    auto tx = conn.begin_write();
     for (auto it = std::rbegin(mappings); it != std::rend(mappings); ++it)
         conn.execute_sql(conn.dialect().drop_table((*it)->table));
     tx.commit();

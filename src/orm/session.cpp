@@ -1,6 +1,7 @@
 // The session's public API and its transaction lifecycle.
 #include "session_state.hpp"
 
+#include "tabella/detail/driver.hpp"
 #include "tabella/error.hpp"
 
 namespace tabella {
@@ -63,7 +64,7 @@ connection& session_state::conn() {
 
 void session_state::begin() {
     if (tx_ || conn().in_transaction()) return;
-    tx_.emplace(conn().begin());
+    tx_.emplace(conn().begin_write());
 }
 
 std::size_t session_state::pending_count() const noexcept {
@@ -96,14 +97,27 @@ void session_state::flush() {
         }
         throw;
     } catch (...) {
-        // Nothing of the session's transaction is worth keeping: end it, so its locks do
-        // not block other connections while the caller fixes the objects.
-        if (tx_ && !tx_has_work_) {
-            tx_->rollback();
-            tx_.reset();
-        }
+        end_transaction_after_failed_flush();
         throw;
     }
+}
+
+void session_state::end_transaction_after_failed_flush() noexcept {
+    if (!tx_) return;
+    // SQLite ends the whole transaction on some errors (a full disk): then the work of
+    // earlier flushes in it is gone too, and the session must say so.
+    const bool lost = !conn().driver().transaction_active();
+    // With nothing worth keeping, end the transaction so that its locks do not block
+    // other connections while the caller fixes the objects.
+    if (!lost && tx_has_work_) return;
+    try {
+        tx_->rollback();
+    } catch (...) {
+        // The original error matters more than a failed ROLLBACK.
+    }
+    tx_.reset();
+    if (lost && tx_has_work_) forget_transaction_work();
+    tx_has_work_ = false;
 }
 
 void session_state::commit() {
@@ -153,7 +167,7 @@ void session_state::forget_transaction_work() {
 
 } // namespace detail
 
-session::session(engine& eng, session_options options)
+session::session(const engine& eng, session_options options)
     : state_(std::make_unique<detail::session_state>(eng, options)) {}
 session::session(connection& conn, session_options options)
     : state_(std::make_unique<detail::session_state>(conn, options)) {}

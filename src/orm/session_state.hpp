@@ -77,6 +77,9 @@ public:
 private:
     /// Session bookkeeping after the transaction is gone (rolled back or lost).
     void forget_transaction_work();
+    /// After a failed flush: ends the session's transaction if nothing in it is worth
+    /// keeping, or if the database already ended it.
+    void end_transaction_after_failed_flush() noexcept;
     void finish_transaction_bookkeeping();
 
     std::optional<engine> engine_;

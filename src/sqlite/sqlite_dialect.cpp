@@ -10,6 +10,9 @@ public:
     // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32; the connection reports the real one.
     std::size_t default_parameter_limit() const noexcept override { return 32766; }
     void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+    std::string_view begin_sql(bool for_write) const noexcept override {
+        return for_write ? "BEGIN IMMEDIATE" : "BEGIN";
+    }
 
     std::string column_type_sql(const column& c, bool sole_key) const override {
         // Exactly "INTEGER" makes a single-column primary key an alias of the rowid,

@@ -15,10 +15,18 @@
 namespace tabella::detail {
 namespace {
 
+// ?mode=ro opens read-only, ?mode=rw requires an existing file, the default creates it.
+int open_mode(const url& u) {
+    const auto mode = u.query.find("mode");
+    if (mode != u.query.end() && mode->second == "ro") return SQLITE_OPEN_READONLY;
+    if (mode != u.query.end() && mode->second == "rw") return SQLITE_OPEN_READWRITE;
+    return SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+}
+
 class sqlite_connection final : public driver_connection {
 public:
     sqlite_connection(const url& u, const engine_options& opts) {
-        int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+        int flags = open_mode(u) | SQLITE_OPEN_NOMUTEX;
         std::string path = u.database;
         if (u.is_memory()) {
             // A named memdb database is shared by every connection of this process that
@@ -42,9 +50,12 @@ public:
             // SQLite unless each connection asks.
             execute_simple("PRAGMA foreign_keys = ON");
             execute_simple("SELECT count(*) FROM sqlite_schema");
-        } catch (const error& e) {
+        } catch (const connection_error& e) { // not a database, unreadable...
             sqlite3_close(db_);
             throw connection_error("cannot open '" + u.masked() + "': " + e.what());
+        } catch (...) { // e.g. locked by another connection past the busy timeout
+            sqlite3_close(db_);
+            throw;
         }
     }
     sqlite_connection(const sqlite_connection&) = delete;
@@ -70,6 +81,7 @@ public:
     }
     std::int64_t last_insert_id() const override { return sqlite3_last_insert_rowid(db_); }
     bool returns_keys_with_returning() const noexcept override { return false; }
+    bool transaction_active() const noexcept override { return sqlite3_get_autocommit(db_) == 0; }
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
                       std::vector<std::int64_t>& out) override {
         return keys_.reserve(table, key_column, count, out);

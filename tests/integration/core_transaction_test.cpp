@@ -58,7 +58,7 @@ TYPED_TEST(core_transaction, echo_shows_statement_parameters_and_commit) {
     std::string ph1 = "?", ph2 = "?", returning;
     if (conn.dialect().name() == "postgresql") ph1 = "$1", ph2 = "$2", returning = " RETURNING id";
     const std::vector<std::string> expected{
-        "BEGIN", "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,
+        conn.dialect().name() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN", "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,
         "('Bob', 'Chrismansyah')", "COMMIT"};
     ASSERT_GE(this->echo_lines_.size(), expected.size());
     EXPECT_EQ(std::vector<std::string>(this->echo_lines_.begin(), this->echo_lines_.begin() + 4), expected);

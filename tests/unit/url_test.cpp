@@ -50,7 +50,7 @@ TEST(url, malformed_urls_throw_usage_error_with_masked_password) {
         "",  "college.db", "sqlite:/x.db", "mysql://u:pw1@h/db", "sqlite://u:pw1@host/x.db",
         "postgresql://u:pw1@h:0/db", "postgresql://u:pw1@h:65536/db", "postgresql://u:pw1@h:5x/db",
         "postgresql://u:pw1%g1@h/db", "postgresql://u:pw1@[::1/db", "postgresql://u:pw1@h/a/b",
-        "postgresql://u:pw1@h/db?=x",
+        "postgresql://u:pw1@h/db?=x", "sqlite:///x.db?mode=wat", "sqlite:///x.db?journal=wal",
     };
     for (const char* text : bad) {
         try {

@@ -69,6 +69,9 @@ public:
         (void)table, (void)key_column, (void)count, (void)out;
         return false;
     }
+    /// False when the database has ended the transaction on its own (SQLite rolls back
+    /// the whole transaction on SQLITE_FULL, SQLITE_IOERR...); true while one is open.
+    [[nodiscard]] virtual bool transaction_active() const noexcept { return true; }
     /// False once the driver knows the connection cannot be used any more.
     [[nodiscard]] virtual bool is_usable() const noexcept = 0;
 };
