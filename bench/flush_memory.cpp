@@ -1,7 +1,9 @@
 // tabella_flush_memory: how much memory a session needs on top of the objects it flushes.
 // Builds N students (default 1,000,000), add_all()s them, then measures the peak RSS of
 // the flush (commit) against the memory the objects themselves occupy. Prints, asserts
-// nothing. Usage: tabella_flush_memory [rows] [url]   (default: a SQLite file in /tmp)
+// nothing; the last line is for scripts: flush_peak_increase_percent=<p>.
+// Usage: tabella_flush_memory [--rows=N] [--page-size=N] [--url=URL]
+//        (default: 1,000,000 rows, the session's default page size, a SQLite file in /tmp)
 #include "workload.hpp"
 
 #include <tabella/engine.hpp>
@@ -11,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace {
@@ -34,26 +37,45 @@ bool reset_peak() {
 
 double mib(long long bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
 
+struct options {
+    std::size_t rows = 1'000'000;
+    std::size_t page_size = 0;
+    std::string url; // empty: a SQLite file of our own
+};
+
+options parse(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = arg.substr(arg.find('=') + 1);
+        if (arg.rfind("--rows=", 0) == 0) o.rows = std::stoul(value);
+        else if (arg.rfind("--page-size=", 0) == 0) o.page_size = std::stoul(value);
+        else if (arg.rfind("--url=", 0) == 0) o.url = value;
+        else throw std::invalid_argument("unknown argument " + arg +
+                                         "; use --rows=N --page-size=N --url=URL");
+    }
+    return o;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     using namespace tabella_bench;
-    const std::size_t rows = argc > 1 ? std::stoul(argv[1]) : 1'000'000;
+    const options opts = parse(argc, argv);
+    const std::size_t rows = opts.rows;
     std::optional<bench_database> db;
-    std::string url;
-    if (argc > 2) {
-        url = argv[2];
-    } else {
+    std::string url = opts.url;
+    if (url.empty()) {
         db.emplace(backend::sqlite);
         url = db->url();
     }
     auto eng = tabella::create_engine(url);
-    {
+    if (db) {
         auto conn = eng.connect();
-        for (const auto& sql : db ? db->recreate_table_sql() : std::vector<std::string>{})
-            conn.execute_sql(sql);
+        for (const auto& sql : db->recreate_table_sql()) conn.execute_sql(sql);
+    } else {
+        tabella::create_all<student>(eng); // a URL of the caller's: never drop its tables
     }
-    if (!db) tabella::create_all<student>(eng);
 
     const long long rss_start = status_bytes("VmRSS");
     std::vector<student> objects;
@@ -64,7 +86,7 @@ int main(int argc, char** argv) {
     const long long rss_objects = status_bytes("VmRSS");
     const long long object_bytes = rss_objects - rss_start;
 
-    tabella::session s(eng);
+    tabella::session s(eng, {.page_size = opts.page_size});
     auto added = s.add_all(std::move(objects));
     const long long rss_added = status_bytes("VmRSS");
     const bool peak_reset = reset_peak();
@@ -76,8 +98,9 @@ int main(int argc, char** argv) {
     const bool keys_ok = !added.empty() && added.front().id && added.back().id;
 
     const long long increase = peak_after - peak_before;
-    std::printf("flush memory, %zu students (sizeof %zu bytes), %s\n", rows, sizeof(student),
-                url.substr(0, url.find(':')).c_str());
+    std::printf("flush memory, %zu students (sizeof %zu bytes), %s, page size %s\n", rows,
+                sizeof(student), url.substr(0, url.find(':')).c_str(),
+                opts.page_size ? std::to_string(opts.page_size).c_str() : "default");
     std::printf("  objects (RSS growth building the vector): %8.1f MiB\n", mib(object_bytes));
     std::printf("  add_all bookkeeping (RSS growth):          %8.1f MiB (%.1f%% of the objects)\n",
                 mib(rss_added - rss_objects), 100.0 * static_cast<double>(rss_added - rss_objects) /
@@ -89,5 +112,7 @@ int main(int argc, char** argv) {
                 mib(rss_after - rss_added), 100.0 * static_cast<double>(rss_after - rss_added) /
                                                 static_cast<double>(object_bytes));
     std::printf("  keys written back: %s\n", keys_ok ? "yes" : "NO");
+    std::printf("flush_peak_increase_percent=%.1f\n",
+                100.0 * static_cast<double>(increase) / static_cast<double>(object_bytes));
     return 0;
 }

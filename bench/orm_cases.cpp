@@ -1,9 +1,11 @@
-// ORM cases: a session adds every object and commits (one flush), per insert strategy.
+// ORM cases: a session adds every object and commits (one flush), per insert strategy,
+// and at a few page sizes (rows per INSERT statement).
 #include "cases.hpp"
 #include "runner.hpp"
 
 #include <tabella/session.hpp>
 
+#include <array>
 #include <optional>
 #include <span>
 
@@ -22,9 +24,13 @@ constexpr strategy_case strategy_cases[] = {
     {"BM_session_flush_row_by_row", tabella::insert_strategy::row_by_row},
 };
 
+// Rows per INSERT statement tried by BM_session_flush_paged (0: the session's default, as
+// many as the parameter limit allows), at 100,000 rows.
+constexpr std::array<std::int64_t, 4> page_sizes = {500, 2'000, 10'000, 0};
+
 // Timed: the session, add_all and commit. Building the objects is the program's own work
 // and is not timed; dropping the session (freeing the objects) is not timed either.
-void bm_session_flush(benchmark::State& state, backend b, tabella::insert_strategy strategy) {
+void bm_session_flush(benchmark::State& state, backend b, tabella::session_options options) {
     guarded(state, [&] {
         const bench_database db(b);
         tabella_probe probe(db);
@@ -36,7 +42,7 @@ void bm_session_flush(benchmark::State& state, backend b, tabella::insert_strate
                  {.prepare = [&] { objects = students_of(rows); },
                   .insert =
                       [&] {
-                          session.emplace(probe.engine(), tabella::session_options{.strategy = strategy});
+                          session.emplace(probe.engine(), options);
                           added = session->add_all(std::move(objects));
                           session->commit();
                       },
@@ -54,8 +60,15 @@ void bm_session_flush(benchmark::State& state, backend b, tabella::insert_strate
 
 void register_orm_cases(backend b) {
     for (const auto& c : strategy_cases)
-        add_case(c.name, b, all_row_counts,
-                 [b, s = c.strategy](benchmark::State& state) { bm_session_flush(state, b, s); });
+        add_case(c.name, b, all_row_counts, [b, s = c.strategy](benchmark::State& state) {
+            bm_session_flush(state, b, {.strategy = s});
+        });
+    const std::string name = "BM_session_flush_paged/" + std::string(name_of(b));
+    auto* paged = benchmark::RegisterBenchmark(name.c_str(), [b](benchmark::State& state) {
+        bm_session_flush(state, b, {.page_size = static_cast<std::size_t>(state.range(1))});
+    });
+    for (const auto page : page_sizes) paged->Args({100'000, page});
+    paged->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
 } // namespace tabella_bench
