@@ -30,6 +30,10 @@ struct engine_options {
     std::chrono::milliseconds busy_timeout{5000};
     /// Idle connections kept for reuse.
     std::size_t pool_size = 4;
+    /// Connections open at once, in use or idle (0: no limit). When all are in use,
+    /// connect() waits up to `pool_timeout` for one, then throws connection_error.
+    std::size_t max_connections = 0;
+    std::chrono::milliseconds pool_timeout{30000};
 };
 
 /// A database engine. Cheap to copy (copies share one pool) and safe to share between

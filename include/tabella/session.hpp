@@ -98,7 +98,7 @@ public:
     /// A query for objects of type T: `.where(col(&T::age) >= 18).order_by(&T::name).all()`.
     template <class T>
     [[nodiscard]] tabella::query<T> query() {
-        return tabella::query<T>(*state_);
+        return tabella::query<T>(state());
     }
 
     /// Marks a tracked object for deletion at the next flush (a pending one is just dropped).
@@ -116,10 +116,18 @@ public:
     /// their generated keys cleared; objects removed in it are tracked again.
     void rollback();
 
+    /// Rolls back an open transaction and gives the connection back. The objects stay
+    /// valid until the session is destroyed; any other use of a closed session is a
+    /// usage_error.
+    void close();
+    [[nodiscard]] bool is_closed() const noexcept;
+
     /// Objects waiting to be inserted at the next flush.
     [[nodiscard]] std::size_t pending_count() const noexcept;
 
 private:
+    /// The state; throws usage_error for a closed or moved-from session.
+    detail::session_state& state();
     detail::object_store& store_for(const detail::entity_mapping& m);
     void track(const detail::entity_mapping& m, void* first, std::size_t count, std::size_t stride);
     void* get_raw(const detail::entity_mapping& m, std::int64_t key);

@@ -57,6 +57,9 @@ result connection::execute(const select_statement& stmt) {
 }
 
 result connection::execute_sql(std::string_view sql, const std::vector<value>& params) {
+    if (params.size() > parameter_limit())
+        throw usage_error(std::to_string(params.size()) + " parameters exceed the connection's limit of " +
+                          std::to_string(parameter_limit()));
     auto stmt = driver_->prepare(std::string(sql));
     std::vector<param_ref> refs;
     refs.reserve(params.size());

@@ -56,9 +56,22 @@ engine_state::engine_state(tabella::url u, engine_options opts, driver_factory f
       echo_(options_.echo, options_.echo_sink, options_.echo_max_params, options_.echo_max_text),
       dialect_(url_.scheme == "sqlite" ? &sqlite_dialect() : &postgresql_dialect()) {}
 
+void engine_state::wait_for_room(std::unique_lock<std::mutex>& lock) {
+    const std::size_t max = options_.max_connections;
+    if (max == 0) return;
+    const bool room = returned_.wait_for(lock, options_.pool_timeout, [&] {
+        return !idle_.empty() || checked_out_ + idle_.size() < max;
+    });
+    if (!room)
+        throw connection_error("no connection to '" + url_.masked() + "' became free within " +
+                               std::to_string(options_.pool_timeout.count()) + " ms (" +
+                               std::to_string(max) + " in use; raise max_connections)");
+}
+
 std::unique_ptr<driver_connection> engine_state::acquire() {
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        wait_for_room(lock);
         if (!idle_.empty()) {
             auto conn = std::move(idle_.back());
             idle_.pop_back();
@@ -70,19 +83,27 @@ std::unique_ptr<driver_connection> engine_state::acquire() {
     try {
         return factory_(url_, options_);
     } catch (...) {
-        std::lock_guard lock(mutex_);
-        --checked_out_;
+        {
+            std::lock_guard lock(mutex_);
+            --checked_out_;
+        }
+        returned_.notify_one();
         throw;
     }
 }
 
 void engine_state::release(std::unique_ptr<driver_connection> conn) noexcept {
-    std::lock_guard lock(mutex_);
-    --checked_out_;
-    // An in-memory database lives while one of its connections is open: keep them all.
-    const bool keep = conn && conn->is_usable() &&
-                      (url_.is_memory() || idle_.size() < options_.pool_size);
-    if (keep) idle_.push_back(std::move(conn));
+    std::unique_ptr<driver_connection> closing; // closed outside the lock
+    {
+        std::lock_guard lock(mutex_);
+        --checked_out_;
+        // An in-memory database lives while one of its connections is open: keep them all.
+        const bool keep = conn && conn->is_usable() &&
+                          (url_.is_memory() || idle_.size() < options_.pool_size);
+        if (keep) idle_.push_back(std::move(conn));
+        else closing = std::move(conn);
+    }
+    returned_.notify_one();
 }
 
 } // namespace detail

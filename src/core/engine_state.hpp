@@ -6,6 +6,7 @@
 #include "tabella/detail/echo.hpp"
 #include "tabella/engine.hpp"
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -33,7 +34,11 @@ private:
     driver_factory factory_;
     echo_log echo_;
     const dialect* dialect_;
+    /// Waits until a connection may be opened or taken; throws when pool_timeout passes.
+    void wait_for_room(std::unique_lock<std::mutex>& lock);
+
     std::mutex mutex_;
+    std::condition_variable returned_;
     std::vector<std::unique_ptr<driver_connection>> idle_;
     std::size_t checked_out_ = 0;
 };

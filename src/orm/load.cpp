@@ -77,7 +77,7 @@ std::int64_t count_query(session_state& s, const entity_mapping& m, const query_
 } // namespace detail
 
 void* session::get_raw(const detail::entity_mapping& m, std::int64_t key) {
-    auto& t = state_->runtime(m);
+    auto& t = state().runtime(m);
     auto tracked = [&]() -> void* {
         const auto e = t.identity.find(key);
         if (!e) return nullptr;

@@ -46,6 +46,7 @@ session_state::~session_state() {
 }
 
 table_runtime& session_state::runtime(const entity_mapping& m) {
+    if (closed_) throw usage_error("the session is closed");
     if (const auto it = by_mapping_.find(&m); it != by_mapping_.end()) return *it->second;
     if (m.column_count() > 64)
         throw usage_error("struct " + m.struct_name + " maps more than 64 columns");
@@ -54,7 +55,24 @@ table_runtime& session_state::runtime(const entity_mapping& m) {
     return *tables_.back();
 }
 
+void session_state::close() {
+    if (tx_) {
+        try {
+            tx_->rollback();
+        } catch (const error&) {
+            // a broken connection: nothing left to roll back
+        }
+        tx_.reset();
+    }
+    if (tx_has_work_) forget_transaction_work();
+    tx_has_work_ = false;
+    own_conn_.reset();
+    conn_ = nullptr;
+    closed_ = true;
+}
+
 connection& session_state::conn() {
+    if (closed_) throw usage_error("the session is closed");
     if (!conn_) {
         own_conn_.emplace(engine_->connect());
         conn_ = &*own_conn_;
@@ -80,6 +98,7 @@ void session_state::autoflush() {
 }
 
 void session_state::flush() {
+    if (closed_) throw usage_error("flush(): the session is closed");
     begin();
     try {
         auto savepoint = conn().begin();
@@ -175,18 +194,25 @@ session::session(session&&) noexcept = default;
 session& session::operator=(session&&) noexcept = default;
 session::~session() = default;
 
-void session::flush() { state_->flush(); }
-void session::commit() { state_->commit(); }
-void session::rollback() { state_->rollback(); }
-std::size_t session::pending_count() const noexcept { return state_->pending_count(); }
+detail::session_state& session::state() {
+    if (!state_) throw usage_error("the session was moved from");
+    return *state_;
+}
+
+void session::flush() { state().flush(); }
+void session::commit() { state().commit(); }
+void session::rollback() { state().rollback(); }
+void session::close() { state().close(); }
+bool session::is_closed() const noexcept { return !state_ || state_->is_closed(); }
+std::size_t session::pending_count() const noexcept { return state_ ? state_->pending_count() : 0; }
 
 detail::object_store& session::store_for(const detail::entity_mapping& m) {
-    return *state_->runtime(m).store;
+    return *state().runtime(m).store;
 }
 
 void session::track(const detail::entity_mapping& m, void* first, std::size_t count,
                     std::size_t stride) {
-    auto& t = state_->runtime(m);
+    auto& t = state().runtime(m);
     auto* p = static_cast<char*>(first);
     t.objects.reserve(t.objects.size() + count);
     t.flags.reserve(t.flags.size() + count);
@@ -195,7 +221,7 @@ void session::track(const detail::entity_mapping& m, void* first, std::size_t co
 }
 
 void session::remove_raw(const detail::entity_mapping& m, void* obj) {
-    auto& t = state_->runtime(m);
+    auto& t = state().runtime(m);
     const auto e = t.entry_of(obj);
     if (!e) throw usage_error("remove(): this " + m.struct_name + " is not tracked by the session");
     auto& f = t.flags[*e];

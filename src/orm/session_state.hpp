@@ -73,6 +73,8 @@ public:
     /// Flushes when autoflush is on and inserts or deletes are waiting.
     void autoflush();
     [[nodiscard]] std::size_t pending_count() const noexcept;
+    void close();
+    [[nodiscard]] bool is_closed() const noexcept { return closed_; }
 
 private:
     /// Session bookkeeping after the transaction is gone (rolled back or lost).
@@ -86,6 +88,7 @@ private:
     std::optional<connection> own_conn_;
     connection* conn_ = nullptr;
     std::optional<transaction> tx_;
+    bool closed_ = false;
     bool tx_has_work_ = false; ///< a flush succeeded in the session's open transaction
     session_options options_;
     std::vector<std::unique_ptr<table_runtime>> tables_;

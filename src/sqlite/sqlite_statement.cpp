@@ -3,6 +3,7 @@
 
 #include "sqlite_errors.hpp"
 #include "tabella/detail/timestamp_text.hpp"
+#include "tabella/detail/utf8.hpp"
 #include "tabella/error.hpp"
 
 #include <sqlite3.h>
@@ -17,6 +18,7 @@ void bind(sqlite3_stmt* stmt, int index, const param_ref& p, std::string& scratc
     case value_kind::boolean: sqlite3_bind_int64(stmt, index, p.integer); return;
     case value_kind::real: sqlite3_bind_double(stmt, index, p.real); return;
     case value_kind::text:
+        check_text_parameter(p.text(), static_cast<std::size_t>(index));
         // SQLITE_STATIC: the caller's data outlives the execution; no copy is made.
         // A null pointer would bind NULL, so an empty value points at a static "".
         sqlite3_bind_text64(stmt, index, p.data ? static_cast<const char*>(p.data) : "", p.size,

@@ -80,3 +80,24 @@ TEST(timestamp_text, round_trip_and_offsets) {
 
 } // namespace
 } // namespace tabella
+
+#include <tabella/detail/utf8.hpp>
+
+namespace tabella {
+namespace {
+
+TEST(utf8, valid_and_invalid_sequences) {
+    using detail::find_invalid_utf8;
+    EXPECT_EQ(find_invalid_utf8("plain ascii text, long enough for the fast path"), std::nullopt);
+    EXPECT_EQ(find_invalid_utf8("\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80"), std::nullopt); // é 日 😀
+    EXPECT_EQ(find_invalid_utf8(std::string("a\0b", 3)), std::nullopt); // NUL is valid UTF-8
+    EXPECT_EQ(find_invalid_utf8("abc\xff"), 3u);
+    EXPECT_EQ(find_invalid_utf8("\xc0\xaf"), 0u);             // overlong '/'
+    EXPECT_EQ(find_invalid_utf8("ok\xed\xa0\x80"), 2u);      // surrogate
+    EXPECT_EQ(find_invalid_utf8("\xf4\x90\x80\x80"), 0u);    // above U+10FFFF
+    EXPECT_EQ(find_invalid_utf8("12345678\xe6\x97"), 8u);    // cut short
+    EXPECT_THROW(detail::check_text_parameter("\x80", 2), conversion_error);
+}
+
+} // namespace
+} // namespace tabella
