@@ -43,8 +43,13 @@ echo_log::echo_log(bool enabled, sink s, std::size_t max_params, std::size_t max
     if (enabled_ && !sink_) sink_ = [](std::string_view line) { std::clog << line << '\n'; };
 }
 
+void echo_log::emit(std::string_view line) const {
+    std::lock_guard lock(mutex_);
+    sink_(line);
+}
+
 void echo_log::line(std::string_view text) const {
-    if (enabled_) sink_(text);
+    if (enabled_) emit(text);
 }
 
 void echo_log::append_tuple(std::string& out, std::span<const param_ref> params) const {
@@ -71,7 +76,7 @@ void echo_log::params(std::span<const param_ref> params) const {
     if (!enabled_) return;
     std::string out;
     append_tuple(out, params);
-    sink_(out);
+    emit(out);
 }
 
 void echo_log::param_sets(std::span<const param_ref> flat, std::size_t per_set) const {
@@ -87,7 +92,7 @@ void echo_log::param_sets(std::span<const param_ref> flat, std::size_t per_set) 
         out += " ... displaying " + std::to_string(shown) + " of " + std::to_string(sets) +
                " total bound parameter sets ...";
     out += ']';
-    sink_(out);
+    emit(out);
 }
 
 } // namespace tabella::detail

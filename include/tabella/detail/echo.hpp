@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,12 +17,15 @@ namespace tabella::detail {
 [[nodiscard]] std::string format_param(const param_ref& p, std::size_t max_text);
 
 /// Writes echo lines to a sink when enabled; does nothing (and formats nothing) when off.
+/// Thread-safe: the sink is called for one line at a time, whichever thread writes.
 class echo_log {
 public:
     using sink = std::function<void(std::string_view line)>;
 
     echo_log() = default;
     echo_log(bool enabled, sink s, std::size_t max_params, std::size_t max_text);
+    echo_log(const echo_log&) = delete;
+    echo_log& operator=(const echo_log&) = delete;
 
     [[nodiscard]] bool enabled() const noexcept { return enabled_; }
     /// A line as is: SQL text, COMMIT, ROLLBACK...
@@ -33,11 +37,13 @@ public:
 
 private:
     void append_tuple(std::string& out, std::span<const param_ref> params) const;
+    void emit(std::string_view line) const;
 
     bool enabled_ = false;
     sink sink_;
     std::size_t max_params_ = 10;
     std::size_t max_text_ = 80;
+    mutable std::mutex mutex_;
 };
 
 } // namespace tabella::detail
