@@ -18,6 +18,13 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tabellaConfig.cmake.in
   ${PROJECT_BINARY_DIR}/tabellaConfig.cmake INSTALL_DESTINATION ${TABELLA_CONFIG_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/tabellaConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
+if(TABELLA_HAS_POSTGRES) # a shared tabella_postgres: see src/postgres/CMakeLists.txt
+  get_target_property(tabella_pg_type tabella_postgres TYPE)
+  if(tabella_pg_type STREQUAL "SHARED_LIBRARY")
+    install(FILES ${PROJECT_SOURCE_DIR}/src/postgres/postgres_link_anchor.cpp
+            DESTINATION ${TABELLA_CONFIG_DIR})
+  endif()
+endif()
 install(FILES ${PROJECT_BINARY_DIR}/tabellaConfig.cmake
               ${PROJECT_BINARY_DIR}/tabellaConfigVersion.cmake
         DESTINATION ${TABELLA_CONFIG_DIR})

@@ -4,9 +4,9 @@
 string(TOUPPER "${TABELLA_WITH_POSTGRES}" tabella_pg_mode)
 if(tabella_pg_mode STREQUAL "AUTO")
   set(tabella_pg_required OFF)
-elseif(TABELLA_WITH_POSTGRES) # ON, TRUE, YES, 1
+elseif(tabella_pg_mode MATCHES "^(ON|TRUE|YES|Y|1)$")
   set(tabella_pg_required ON)
-elseif(tabella_pg_mode MATCHES "^(OFF|FALSE|NO|0|)$")
+elseif(tabella_pg_mode MATCHES "^(OFF|FALSE|NO|N|0|)$")
   set(TABELLA_HAS_POSTGRES OFF)
   message(STATUS "tabella: PostgreSQL driver disabled (TABELLA_WITH_POSTGRES=OFF)")
   return()

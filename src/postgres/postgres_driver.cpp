@@ -55,7 +55,11 @@ public:
                           "RETURNING; it has no last insert id");
     }
     bool returns_keys_with_returning() const noexcept override { return true; }
+    bool reserve_keys(const std::string& table, const std::string& key_column,
+                      std::size_t count, std::vector<std::int64_t>& out) override;
     bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
+    // The server rolls back the transaction of a connection it lost.
+    bool transaction_active() const noexcept override { return is_usable(); }
 
     /// Runs `sql` once with `params`. `name` is the statement's server-side name, given
     /// (and the statement prepared) at its second execution; the first runs unnamed.
@@ -125,6 +129,28 @@ pqxx::result pg_connection::run(const std::string& sql, std::string& name,
         }
         return tx_.exec_prepared(name, values);
     });
+}
+
+// nextval hands each value out once, whatever other sessions do, so the keys are ours. A
+// key without a sequence has nothing to reserve from, and GENERATED ALWAYS refuses explicit
+// keys: no rows come back, and the caller inserts row by row. (Explicit keys that rows
+// brought themselves do not move the sequence: PostgreSQL's rule, not changed here.)
+bool pg_connection::reserve_keys(const std::string& table, const std::string& key_column,
+                                 std::size_t count, std::vector<std::int64_t>& out) {
+    static const std::string sql =
+        "SELECT nextval(q.s) FROM (SELECT pg_get_serial_sequence($1::text, $2::text) AS s) AS q, "
+        "generate_series(1, $3::bigint) WHERE q.s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+        "pg_attribute WHERE attrelid = $1::text::regclass AND attname = $2::text "
+        "AND attidentity = 'a')";
+    // pg_get_serial_sequence reads its first argument as SQL text: quoted when needed.
+    const std::string relation = postgresql_dialect().quote_identifier(table);
+    const param_ref params[] = {param_ref::of_text(relation), param_ref::of_text(key_column),
+                                param_ref::of_integer(static_cast<std::int64_t>(count))};
+    row_buffer keys;
+    pg_statement(*this, sql).execute(params, &keys);
+    if (keys.cells.size() != count) return false;
+    for (const auto& key : keys.cells) out.push_back(key.as<std::int64_t>());
+    return true;
 }
 
 void pg_connection::forget(const std::string& name) noexcept {
