@@ -56,7 +56,9 @@ def ratio(results, key, base_case):
 
 
 def fmt_ratio(r):
-    return "n/a" if r is None else f"{r:.2f}x"
+    if r is None:
+        return "n/a"
+    return f"{r:,.0f}x" if r >= 100 else f"{r:.3g}x"
 
 
 def table(results, spread):
