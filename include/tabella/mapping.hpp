@@ -181,6 +181,10 @@ entity_mapping build_mapping() {
         return e;
 }
 
+/// Declared only: named where a struct cannot be mapped, after the static_assert fired.
+template <class T>
+const entity_mapping& unmappable();
+
 /// The mapping of T, built once. A struct tabella cannot map stops compilation here with
 /// a message that says what to change.
 template <class T>
@@ -189,7 +193,7 @@ const entity_mapping& mapping_of() {
         static const entity_mapping m = build_mapping<T>();
         return m;
     } else {
-        return *static_cast<const entity_mapping*>(nullptr); // unreachable: did not compile
+        return unmappable<T>(); // never linked: compilation already failed above
     }
 }
 

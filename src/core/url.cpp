@@ -121,19 +121,45 @@ bool url::is_memory() const noexcept {
     return scheme == "sqlite" && (database.empty() || database == ":memory:");
 }
 
+namespace {
+
+// Percent-encodes everything but unreserved characters and those in `keep`, so that
+// masked() is itself a URL that parses back to the same parts.
+std::string encode(std::string_view part, std::string_view keep = {}) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : part) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                           c == '-' || c == '.' || c == '_' || c == '~' ||
+                           keep.find(c) != std::string_view::npos;
+        if (plain) {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 std::string url::masked() const {
     std::string out = scheme + "://";
     if (!user.empty() || !password.empty()) {
-        out += user;
+        out += encode(user);
         if (!password.empty()) out += ":***";
         out += '@';
     }
-    out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    out += host.find(':') != std::string::npos ? "[" + encode(host, ":") + "]" : encode(host);
     if (port) out += ":" + std::to_string(*port);
-    if (scheme != "sqlite" || !database.empty()) out += "/" + database;
+    if (scheme != "sqlite" || !database.empty())
+        out += "/" + encode(database, scheme == "sqlite" ? "/:" : "");
     char sep = '?';
     for (const auto& [k, v] : query) {
-        out += sep + k + "=" + v;
+        out += sep + encode(k) + "=" + encode(v, "/");
         sep = '&';
     }
     return out;

@@ -49,6 +49,18 @@ std::int64_t to_int64(const value& v, const param_ref& r) {
     mismatch(v, "an integer");
 }
 
+// system_clock counts nanoseconds in 64 bits: years 1678 to 2261. Outside that range a
+// timestamp (microseconds) does not fit, and converting would overflow.
+std::chrono::system_clock::time_point to_time_point(timestamp t) {
+    using namespace std::chrono;
+    constexpr auto lo = duration_cast<microseconds>(system_clock::time_point::min().time_since_epoch());
+    constexpr auto hi = duration_cast<microseconds>(system_clock::time_point::max().time_since_epoch());
+    if (t.time_since_epoch() < lo || t.time_since_epoch() > hi)
+        throw conversion_error("timestamp " + detail::format_timestamp(t.time_since_epoch().count()) +
+                               " is outside the range of std::chrono::system_clock (1678-2261)");
+    return system_clock::time_point(duration_cast<system_clock::duration>(t.time_since_epoch()));
+}
+
 } // namespace
 
 value::value(unsigned long v) : v_(checked_unsigned(v)) {}
@@ -118,8 +130,8 @@ T value::as() const {
             mismatch(*this, "a blob");
         } else {
             static_assert(std::is_same_v<T, std::chrono::system_clock::time_point>);
-            if (kind() == value_kind::timestamp) return std::get<timestamp>(v_);
-            if (kind() == value_kind::text) return detail::parse_timestamp(r.text());
+            if (kind() == value_kind::timestamp) return to_time_point(std::get<timestamp>(v_));
+            if (kind() == value_kind::text) return to_time_point(detail::parse_timestamp(r.text()));
             mismatch(*this, "a time point");
         }
     }

@@ -101,3 +101,17 @@ TEST(utf8, valid_and_invalid_sequences) {
 
 } // namespace
 } // namespace tabella
+
+namespace tabella {
+namespace {
+
+TEST(value, timestamps_outside_system_clock_are_conversion_errors) {
+    // Found by fuzz_value: year 9999 is a valid database timestamp, but system_clock's
+    // nanoseconds overflow past 2262.
+    EXPECT_THROW((void)value("9999-12-31 23:59:59").as<std::chrono::system_clock::time_point>(),
+                 conversion_error);
+    EXPECT_NO_THROW((void)value("2200-01-01 00:00:00").as<std::chrono::system_clock::time_point>());
+}
+
+} // namespace
+} // namespace tabella
