@@ -2,6 +2,7 @@
 #include "postgres_values.hpp"
 
 #include "tabella/detail/timestamp_text.hpp"
+#include "tabella/detail/utf8.hpp"
 #include "tabella/error.hpp"
 
 #include <charconv>
@@ -131,10 +132,12 @@ std::string bytea_text(const param_ref& p) {
 void check_postgres_params(std::span<const param_ref> params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         const auto& p = params[i];
-        if (p.kind == value_kind::text && p.size && std::memchr(p.data, 0, p.size))
+        if (p.kind != value_kind::text) continue;
+        if (p.size && std::memchr(p.data, 0, p.size))
             throw conversion_error("parameter " + std::to_string(i + 1) +
                                    ": PostgreSQL text cannot hold a NUL byte (store binary "
                                    "data as a blob)");
+        check_text_parameter(p.text(), i + 1); // the same refusal on every driver
     }
 }
 

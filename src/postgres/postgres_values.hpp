@@ -13,8 +13,9 @@
 
 namespace tabella::detail {
 
-/// Throws conversion_error when a parameter cannot be sent: PostgreSQL text cannot hold a
-/// NUL byte (libpq would cut the value there). Called before anything is sent.
+/// Throws conversion_error when a parameter cannot be sent: text that is not UTF-8, or
+/// holds a NUL byte (PostgreSQL text cannot; libpq would cut the value there). Called
+/// before anything is sent.
 void check_postgres_params(std::span<const param_ref> params);
 
 /// The text form of a non-NULL parameter, as PostgreSQL's input functions read it:
