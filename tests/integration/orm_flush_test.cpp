@@ -67,10 +67,16 @@ TYPED_TEST(orm_flush, preset_keys_and_null_columns_form_their_own_groups) {
     EXPECT_EQ(*objs[3].id, 500);
     EXPECT_EQ(*objs[11].id, 501);
     this->expect_rows_match(objs);
-    for (std::size_t i = 0; i < objs.size(); ++i)
-        if (i != 3 && i != 11) {
+    for (std::size_t i = 0; i < objs.size(); ++i) {
+        if (i == 3 || i == 11) continue;
+        EXPECT_NE(*objs[i].id, 500);
+        EXPECT_NE(*objs[i].id, 501);
+        // SQLite reserves above the largest rowid; PostgreSQL's sequence does not know
+        // about explicit keys (as with any PostgreSQL client).
+        if (this->eng().dialect().name() == "sqlite") {
             EXPECT_GT(*objs[i].id, 501) << "generated keys start above preset ones";
         }
+    }
 }
 
 TYPED_TEST(orm_flush, many_chunks_when_the_parameter_limit_is_low) {
