@@ -159,7 +159,8 @@ std::string url::masked() const {
         out += "/" + encode(database, scheme == "sqlite" ? "/:" : "");
     char sep = '?';
     for (const auto& [k, v] : query) {
-        out += sep + encode(k) + "=" + encode(v, "/");
+        // libpq also takes a password as an option: mask it too.
+        out += sep + encode(k) + "=" + (k == "password" ? std::string("***") : encode(v, "/"));
         sep = '&';
     }
     return out;

@@ -27,7 +27,7 @@ class college_test : public backend_test<Backend> {
 protected:
     void SetUp() override {
         backend_test<Backend>::SetUp();
-        if (this->IsSkipped()) return;
+        if (this->url_.empty()) return; // skipped, or failed for a missing server
         engine_.emplace(this->make_engine(true)); // echo captured in echo_lines_
         meta_.drop_all(*engine_);
         meta_.create_all(*engine_);

@@ -15,7 +15,7 @@ class orm_test : public backend_test<Backend> {
 protected:
     void SetUp() override {
         backend_test<Backend>::SetUp();
-        if (this->IsSkipped()) return;
+        if (this->url_.empty()) return; // skipped, or failed for a missing server
         engine_.emplace(this->make_engine(true));
         tabella::drop_all<models::student, models::sample, models::course>(*engine_);
         tabella::create_all<models::student, models::sample, models::course>(*engine_);

@@ -43,6 +43,8 @@ TEST(url, masked_never_shows_the_password) {
     EXPECT_EQ(u.masked(), "postgresql://scott:***@localhost:5432/college");
     EXPECT_EQ(parse_url("sqlite:///college.db").masked(), "sqlite:///college.db");
     EXPECT_EQ(parse_url("sqlite://").masked(), "sqlite://");
+    EXPECT_EQ(parse_url("postgresql://h/db?password=tiger&sslmode=disable").masked(),
+              "postgresql://h/db?password=***&sslmode=disable");
 }
 
 TEST(url, malformed_urls_throw_usage_error_with_masked_password) {
