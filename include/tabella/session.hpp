@@ -27,6 +27,9 @@ enum class insert_strategy {
     reserve_keys,
     /// One prepared single-row INSERT reused per object; keys read per row.
     row_by_row,
+    /// PostgreSQL: reserve keys as above, then send the rows with COPY FROM STDIN, in
+    /// chunks of `page_size` (default 10,000) rows. A usage_error on SQLite, which has no COPY.
+    copy,
 };
 
 /// Options of a session.

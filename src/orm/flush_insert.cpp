@@ -23,8 +23,19 @@ std::string object_position(std::size_t index, std::size_t total) {
     return " at object " + std::to_string(index + 1) + " of " + std::to_string(total) + " pending";
 }
 
+/// Sends chunks of complete rows, keys included.
+class keyed_writer {
+public:
+    virtual ~keyed_writer() = default;
+    [[nodiscard]] virtual std::size_t rows_per_chunk() const noexcept = 0;
+    /// Inserts the objects of `entries`; `first_pending` and `total` place them among the
+    /// table's pending objects, for error messages.
+    virtual void write(std::span<const std::uint32_t> entries, std::size_t first_pending,
+                       std::size_t total) = 0;
+};
+
 /// Sends rows with every column, keys included, as multi-row INSERTs.
-class chunk_writer {
+class chunk_writer final : public keyed_writer {
 public:
     chunk_writer(connection& conn, table_runtime& t, std::size_t page_size)
         : conn_(conn), t_(t), columns_(column_names(*t.map, true)),
@@ -32,11 +43,10 @@ public:
         params_.reserve(per_statement_ * columns_.size());
     }
 
-    [[nodiscard]] std::size_t rows_per_chunk() const noexcept { return per_statement_; }
+    [[nodiscard]] std::size_t rows_per_chunk() const noexcept override { return per_statement_; }
 
-    /// Inserts the objects of `entries`; `first_index` is their position among the table's
-    /// pending objects, for error messages.
-    void write(std::span<const std::uint32_t> entries, std::size_t first_pending, std::size_t total) {
+    void write(std::span<const std::uint32_t> entries, std::size_t first_pending,
+               std::size_t total) override {
         const std::size_t width = columns_.size();
         params_.resize(entries.size() * width);
         for (std::size_t r = 0; r < entries.size(); ++r)
@@ -79,6 +89,45 @@ private:
     std::size_t per_statement_;
     std::vector<param_ref> params_;
     std::map<std::size_t, std::unique_ptr<prepared_statement>> statements_; // by row count
+};
+
+/// Sends rows with every column, keys included, with COPY FROM STDIN (PostgreSQL).
+class copy_writer final : public keyed_writer {
+public:
+    copy_writer(connection& conn, table_runtime& t, std::size_t page_size)
+        : conn_(conn), t_(t), columns_(column_names(*t.map, true)),
+          per_chunk_(page_size ? page_size : 10000) {}
+
+    [[nodiscard]] std::size_t rows_per_chunk() const noexcept override { return per_chunk_; }
+
+    void write(std::span<const std::uint32_t> entries, std::size_t, std::size_t) override {
+        const std::size_t width = columns_.size();
+        params_.resize(entries.size() * width);
+        for (std::size_t r = 0; r < entries.size(); ++r)
+            t_.map->bind_row(t_.objects[entries[r]], &params_[r * width]);
+        const auto& table = t_.map->table.name();
+        conn_.echo().line("COPY " + conn_.dialect().quote_identifier(table) + " FROM STDIN");
+        conn_.echo().line("[" + std::to_string(entries.size()) + " rows]");
+        std::optional<std::int64_t> written;
+        try {
+            written = conn_.driver().copy_rows(table, columns_, params_);
+        } catch (const sql_error&) {
+            rethrow_with_context(*t_.map, "copying into", "");
+        }
+        if (!written)
+            throw usage_error("insert_strategy::copy: the " + std::string(conn_.dialect().name()) +
+                              " driver has no COPY");
+        if (*written != static_cast<std::int64_t>(entries.size()))
+            throw error("flush of " + table + ": COPY wrote " + std::to_string(*written) +
+                        " rows of " + std::to_string(entries.size()));
+    }
+
+private:
+    connection& conn_;
+    table_runtime& t_;
+    std::vector<std::string> columns_;
+    std::size_t per_chunk_;
+    std::vector<param_ref> params_;
 };
 
 /// One prepared single-row INSERT without the key column, reused for every object; the
@@ -139,51 +188,76 @@ private:
     std::size_t preset_pos_ = 0, generated_pos_ = 0;
 };
 
+/// Objects whose key the database generates: keys reserved a chunk at a time and written
+/// into the objects before their rows are sent; row by row where reserving is not safe.
+class generated_key_inserter {
+public:
+    generated_key_inserter(connection& conn, table_runtime& t, const session_options& opts,
+                           keyed_writer& writer, std::size_t first_pending, std::size_t total)
+        : conn_(conn), t_(t), strategy_(opts.strategy), writer_(writer),
+          first_pending_(first_pending), total_(total),
+          reserve_(opts.strategy != insert_strategy::row_by_row) {
+        const entity_mapping& m = *t.map;
+        if (!m.key_generated)
+            throw usage_error("flush of " + m.table.name() + ": a " + m.struct_name +
+                              " has no primary key value, and its key type is not generated");
+    }
+
+    void insert(std::span<const std::uint32_t> chunk) {
+        const entity_mapping& m = *t_.map;
+        keys_.clear();
+        if (reserve_)
+            reserve_ = conn_.driver().reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
+                                                   chunk.size(), keys_);
+        if (reserve_ && keys_.size() != chunk.size())
+            throw error("flush of " + m.table.name() + ": the driver reserved " +
+                        std::to_string(keys_.size()) + " keys for " + std::to_string(chunk.size()) + " rows");
+        if (!reserve_) return insert_one_by_one(chunk);
+        for (std::size_t i = 0; i < chunk.size(); ++i) {
+            m.set_key(t_.objects[chunk[i]], keys_[i]);
+            t_.flags[chunk[i]] |= entry_key_assigned;
+        }
+        writer_.write(chunk, first_pending_, total_);
+    }
+
+private:
+    void insert_one_by_one(std::span<const std::uint32_t> chunk) {
+        if (strategy_ == insert_strategy::reserve_keys || strategy_ == insert_strategy::copy)
+            throw usage_error("flush of " + t_.map->table.name() + ": keys cannot be reserved for this "
+                              "table (it has triggers, or its key is not a plain generated integer)");
+        if (!single_) single_ = std::make_unique<row_by_row_writer>(conn_, t_);
+        for (const auto e : chunk) single_->write(e, first_pending_, total_);
+    }
+
+    connection& conn_;
+    table_runtime& t_;
+    insert_strategy strategy_;
+    keyed_writer& writer_;
+    std::size_t first_pending_, total_;
+    bool reserve_;
+    std::vector<std::int64_t> keys_;
+    std::unique_ptr<row_by_row_writer> single_;
+};
+
 } // namespace
 
 void insert_pending(connection& conn, table_runtime& t, const session_options& opts) {
-    const entity_mapping& m = *t.map;
-    const std::size_t total = t.pending;
-    chunk_writer writer(conn, t, opts.page_size);
-    pending_walker walk(t);
-    std::vector<std::uint32_t> chunk;
-    std::size_t done = 0;
+    std::unique_ptr<keyed_writer> writer;
+    if (opts.strategy == insert_strategy::copy) writer = std::make_unique<copy_writer>(conn, t, opts.page_size);
+    else writer = std::make_unique<chunk_writer>(conn, t, opts.page_size);
     // Positions in messages count from the first pending object, in the order added.
     std::size_t first_pending = 0;
     while (!(t.flags[first_pending] & entry_pending)) ++first_pending;
-    // Objects that bring their own keys go first, so reserved keys start above them.
-    while (walk.next(true, writer.rows_per_chunk(), chunk)) {
-        writer.write(chunk, first_pending, total);
-        done += chunk.size();
-    }
-    if (done < total && !m.key_generated)
-        throw usage_error("flush of " + m.table.name() + ": a " + m.struct_name +
-                          " has no primary key value, and its key type is not generated");
+    const std::size_t total = t.pending;
 
-    bool reserve = opts.strategy != insert_strategy::row_by_row;
-    std::unique_ptr<row_by_row_writer> single;
-    std::vector<std::int64_t> keys;
-    const auto& key_column = m.table.columns()[m.key_index].name();
-    while (walk.next(false, writer.rows_per_chunk(), chunk)) {
-        keys.clear();
-        if (reserve) reserve = conn.driver().reserve_keys(m.table.name(), key_column, chunk.size(), keys);
-        if (reserve && keys.size() != chunk.size())
-            throw error("flush of " + m.table.name() + ": the driver reserved " +
-                        std::to_string(keys.size()) + " keys for " + std::to_string(chunk.size()) + " rows");
-        if (!reserve) {
-            if (opts.strategy == insert_strategy::reserve_keys)
-                throw usage_error("flush of " + m.table.name() + ": keys cannot be reserved for this "
-                                  "table (it has triggers, or its key is not a plain generated integer)");
-            if (!single) single = std::make_unique<row_by_row_writer>(conn, t);
-            for (const auto e : chunk) single->write(e, first_pending, total);
-        } else {
-            for (std::size_t i = 0; i < chunk.size(); ++i) {
-                m.set_key(t.objects[chunk[i]], keys[i]);
-                t.flags[chunk[i]] |= entry_key_assigned;
-            }
-            writer.write(chunk, first_pending, total);
-        }
-        done += chunk.size();
+    pending_walker walk(t);
+    std::vector<std::uint32_t> chunk;
+    // Objects that bring their own keys go first, so reserved keys start above them.
+    while (walk.next(true, writer->rows_per_chunk(), chunk)) writer->write(chunk, first_pending, total);
+    std::optional<generated_key_inserter> generated;
+    while (walk.next(false, writer->rows_per_chunk(), chunk)) {
+        if (!generated) generated.emplace(conn, t, opts, *writer, first_pending, total);
+        generated->insert(chunk);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 #include <pqxx/prepared_statement>
+#include <pqxx/tablewriter>
 
 #include <algorithm>
 #include <stdexcept>
@@ -20,6 +21,24 @@ namespace tabella::detail {
 namespace {
 
 constexpr std::size_t max_parameters = 65535; // the wire protocol counts them in 16 bits
+
+// One field of a COPY text line: \N for NULL, else the parameter text with backslash,
+// tab, newline and carriage return escaped.
+void append_copy_field(std::string& line, const param_ref& p) {
+    if (pqxx::string_traits<param_ref>::is_null(p)) {
+        line += "\\N";
+        return;
+    }
+    for (const char c : pqxx::string_traits<param_ref>::to_string(p)) {
+        switch (c) {
+        case '\\': line += "\\\\"; break;
+        case '\t': line += "\\t"; break;
+        case '\n': line += "\\n"; break;
+        case '\r': line += "\\r"; break;
+        default: line += c;
+        }
+    }
+}
 
 std::unique_ptr<pqxx::connection> open_connection(const url& u) {
     const std::string conninfo = postgres_conninfo(u);
@@ -57,6 +76,9 @@ public:
     bool returns_keys_with_returning() const noexcept override { return true; }
     bool reserve_keys(const std::string& table, const std::string& key_column,
                       std::size_t count, std::vector<std::int64_t>& out) override;
+    std::optional<std::int64_t> copy_rows(const std::string& table,
+                                          std::span<const std::string> columns,
+                                          std::span<const param_ref> flat) override;
     bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
     // The server rolls back the transaction of a connection it lost.
     bool transaction_active() const noexcept override { return is_usable(); }
@@ -151,6 +173,38 @@ bool pg_connection::reserve_keys(const std::string& table, const std::string& ke
     if (keys.cells.size() != count) return false;
     for (const auto& key : keys.cells) out.push_back(key.as<std::int64_t>());
     return true;
+}
+
+// COPY FROM STDIN. libpqxx 6.4's stream_to takes only tuples, so the rows are written as
+// lines of COPY's text format through tablewriter, each value converted by the same
+// string_traits<param_ref> as a bound parameter, then escaped.
+std::optional<std::int64_t> pg_connection::copy_rows(const std::string& table,
+                                                     std::span<const std::string> columns,
+                                                     std::span<const param_ref> flat) {
+    const dialect& d = postgresql_dialect();
+    std::vector<std::string> quoted;
+    for (const auto& c : columns) quoted.push_back(d.quote_identifier(c));
+    const std::string sql = "COPY " + d.quote_identifier(table) + " FROM STDIN";
+    check_postgres_params(flat);
+    const std::size_t width = columns.size();
+    (void)guarded(sql, [&] {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        pqxx::tablewriter writer(tx_, d.quote_identifier(table), quoted.begin(), quoted.end());
+#pragma GCC diagnostic pop
+        std::string line;
+        for (std::size_t i = 0; i + width <= flat.size(); i += width) {
+            line.clear();
+            for (std::size_t c = 0; c < width; ++c) {
+                if (c) line += '\t';
+                append_copy_field(line, flat[i + c]);
+            }
+            writer.write_raw_line(line);
+        }
+        writer.complete();
+        return pqxx::result();
+    });
+    return static_cast<std::int64_t>(width ? flat.size() / width : 0);
 }
 
 void pg_connection::forget(const std::string& name) noexcept {

@@ -107,6 +107,27 @@ TYPED_TEST(orm_flush, row_by_row_strategy_gets_the_same_keys_right) {
     EXPECT_EQ(this->echoed("INSERT INTO students"), 30u);
 }
 
+TYPED_TEST(orm_flush, copy_strategy_matches_keys_on_postgresql_and_is_refused_on_sqlite) {
+    session s(this->eng(), {.strategy = insert_strategy::copy, .page_size = 4000});
+    std::vector<student> batch = this->make_students(10000);
+    batch[17].id = 900000;
+    batch[18].lastname = "tab\there, new\nline, back\\slash, 'quote'";
+    auto objs = s.add_all(std::move(batch));
+    if (this->eng().dialect().name() != "postgresql") {
+        EXPECT_THROW(s.flush(), usage_error);
+        for (std::size_t i = 0; i < objs.size(); ++i) {
+            if (i != 17) ASSERT_FALSE(objs[i].id.has_value());
+        }
+        EXPECT_EQ(this->rows().size(), 0u);
+        return;
+    }
+    s.commit();
+    this->expect_rows_match(objs);
+    EXPECT_EQ(this->rows().size(), 10000u);
+    EXPECT_EQ(this->echoed("COPY students FROM STDIN"), 4u); // the preset row, then 3 chunks
+    EXPECT_EQ(this->echoed("INSERT"), 0u);
+}
+
 TYPED_TEST(orm_flush, echo_shows_one_line_per_statement_not_per_row) {
     session s(this->eng());
     s.add_all(this->make_students(500));

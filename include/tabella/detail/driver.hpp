@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,6 +69,14 @@ public:
                               std::size_t count, std::vector<std::int64_t>& out) {
         (void)table, (void)key_column, (void)count, (void)out;
         return false;
+    }
+    /// Sends rows with COPY FROM STDIN: `flat` holds `columns.size()` values a row.
+    /// Returns the count of rows written, or nullopt when the driver has no COPY (SQLite).
+    virtual std::optional<std::int64_t> copy_rows(const std::string& table,
+                                                  std::span<const std::string> columns,
+                                                  std::span<const param_ref> flat) {
+        (void)table, (void)columns, (void)flat;
+        return std::nullopt;
     }
     /// False when the database has ended the transaction on its own (SQLite rolls back
     /// the whole transaction on SQLITE_FULL, SQLITE_IOERR...); true while one is open.
