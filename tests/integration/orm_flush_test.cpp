@@ -116,7 +116,9 @@ TYPED_TEST(orm_flush, copy_strategy_matches_keys_on_postgresql_and_is_refused_on
     if (this->eng().dialect().name() != "postgresql") {
         EXPECT_THROW(s.flush(), usage_error);
         for (std::size_t i = 0; i < objs.size(); ++i) {
-            if (i != 17) ASSERT_FALSE(objs[i].id.has_value());
+            if (i != 17) {
+                ASSERT_FALSE(objs[i].id.has_value());
+            }
         }
         EXPECT_EQ(this->rows().size(), 0u);
         return;
