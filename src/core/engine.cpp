@@ -102,6 +102,9 @@ void engine_state::release(std::unique_ptr<driver_connection> conn) noexcept {
                           (url_.is_memory() || idle_.size() < options_.pool_size);
         if (keep) idle_.push_back(std::move(conn));
         else closing = std::move(conn);
+        // A connection lost to the server says the idle ones are most likely lost too
+        // (a restart, a network cut): drop them rather than hand them out to fail.
+        if (closing && !closing->is_usable() && !url_.is_memory()) idle_.clear();
     }
     returned_.notify_one();
 }

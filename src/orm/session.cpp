@@ -73,6 +73,10 @@ void session_state::close() {
 
 connection& session_state::conn() {
     if (closed_) throw usage_error("the session is closed");
+    if (own_conn_ && !tx_ && !own_conn_->driver().is_usable()) { // lost between transactions
+        own_conn_.reset();
+        conn_ = nullptr;
+    }
     if (!conn_) {
         own_conn_.emplace(engine_->connect());
         conn_ = &*own_conn_;
@@ -99,8 +103,8 @@ void session_state::autoflush() {
 
 void session_state::flush() {
     if (closed_) throw usage_error("flush(): the session is closed");
-    begin();
     try {
+        begin();
         auto savepoint = conn().begin();
         run_flush(*this, conn());
         savepoint.commit();
