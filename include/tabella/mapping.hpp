@@ -42,14 +42,6 @@ namespace detail {
 template <class T>
 concept has_table_traits = requires { std::string_view(table_traits<T>::name); };
 
-template <class T>
-consteval std::string_view key_name() {
-    if constexpr (requires { std::string_view(table_traits<T>::primary_key); })
-        return table_traits<T>::primary_key;
-    else
-        return "id";
-}
-
 /// The member names of T, in declaration order.
 template <class T>
 constexpr auto member_names() {
@@ -162,7 +154,8 @@ std::unique_ptr<object_store> make_store() {
 [[nodiscard]] entity_mapping make_entity_mapping(std::string_view struct_name, std::string_view table,
                                                  std::span<const std::string_view> names,
                                                  std::span<const member_column> columns,
-                                                 std::size_t key_index, bool key_generated);
+                                                 std::size_t key_index, bool key_generated,
+                                                 const entity_mapping& (*self)());
 
 template <class T>
 entity_mapping build_mapping() {
@@ -172,7 +165,8 @@ entity_mapping build_mapping() {
                 member_traits<std::remove_cvref_t<decltype(boost::hana::second(acc)(std::declval<T&>()))>>::column()...};
         });
         entity_mapping e = make_entity_mapping(type_name<T>(), table_traits<T>::name, names, columns,
-                                               key_index<T>(), key_traits<key_member_t<T>>::generated);
+                                               key_index<T>(), key_traits<key_member_t<T>>::generated,
+                                               &mapping_of<T>);
         e.bind_row = &detail::bind_row<T>;
         e.load_row = &detail::load_row<T>;
         e.get_key = &detail::get_key<T>;

@@ -43,16 +43,27 @@ void mark_deleted(table_runtime& t) {
     }
 }
 
+// The session's tables, parents (tables that others reference with ref<P>) first.
+std::vector<table_runtime*> parents_first(const session_state& s) {
+    std::vector<const entity_mapping*> mappings;
+    for (const auto& t : s.tables()) mappings.push_back(t->map);
+    std::vector<table_runtime*> out;
+    for (const auto* m : detail::parents_first(mappings))
+        for (const auto& t : s.tables())
+            if (t->map == m) out.push_back(t.get());
+    return out;
+}
+
 } // namespace
 
 void run_flush(session_state& s, connection& conn) {
-    const auto& tables = s.tables();
+    const auto tables = parents_first(s);
     std::vector<std::vector<std::uint32_t>> updated(tables.size());
     try {
-        for (const auto& t : tables)
+        for (auto* t : tables)
             if (t->pending) insert_pending(conn, *t, s.options());
         for (std::size_t i = 0; i < tables.size(); ++i) updated[i] = update_changed(conn, *tables[i]);
-        for (auto it = tables.rbegin(); it != tables.rend(); ++it)
+        for (auto it = tables.rbegin(); it != tables.rend(); ++it) // children first
             if ((*it)->removing) delete_removed(conn, **it);
     } catch (...) {
         restore_objects(s);

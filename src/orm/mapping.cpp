@@ -7,25 +7,36 @@
 #include "tabella/error.hpp"
 #include "tabella/mapping.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <functional>
+#include <set>
 
 namespace tabella::detail {
 
 entity_mapping make_entity_mapping(std::string_view struct_name, std::string_view table_name,
                                    std::span<const std::string_view> names,
                                    std::span<const member_column> columns, std::size_t key_index,
-                                   bool key_generated) {
+                                   bool key_generated, const entity_mapping& (*self)()) {
     std::vector<column> cols;
+    std::vector<const entity_mapping& (*)()> parents;
     cols.reserve(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
-        column c(std::string(names[i]), columns[i].type);
+        const member_column& mc = columns[i];
+        column c(std::string(names[i]), mc.type);
         if (i == key_index) c.primary_key(key_generated);
-        else c.nullable(columns[i].nullable);
+        else c.nullable(mc.nullable);
+        if (mc.parent) {
+            c.references(std::string(mc.parent_table), std::string(mc.parent_key));
+            if (mc.parent != self &&
+                std::find(parents.begin(), parents.end(), mc.parent) == parents.end())
+                parents.push_back(mc.parent);
+        }
         cols.push_back(std::move(c));
     }
     return entity_mapping{std::string(struct_name), table(std::string(table_name), std::move(cols)),
-                          key_index, key_generated, nullptr, nullptr, nullptr, nullptr, nullptr};
+                          key_index, key_generated, nullptr, nullptr, nullptr, nullptr, nullptr,
+                          std::move(parents)};
 }
 
 column_expr column_of(const entity_mapping& m, std::size_t index) {
@@ -35,17 +46,36 @@ column_expr column_of(const entity_mapping& m, std::size_t index) {
     return {m.table.name(), m.table.columns()[index].name()};
 }
 
+std::vector<const entity_mapping*> parents_first(const std::vector<const entity_mapping*>& mappings) {
+    std::vector<const entity_mapping*> out;
+    std::set<const entity_mapping*> placed, visiting;
+    std::function<void(const entity_mapping*)> visit = [&](const entity_mapping* m) {
+        if (placed.count(m) || !visiting.insert(m).second) return;
+        for (const auto parent : m->parents) {
+            const entity_mapping* p = &parent();
+            if (std::find(mappings.begin(), mappings.end(), p) != mappings.end()) visit(p);
+        }
+        visiting.erase(m);
+        placed.insert(m);
+        out.push_back(m);
+    };
+    for (const auto* m : mappings) visit(m);
+    return out;
+}
+
 void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
     auto conn = eng.connect();
     auto tx = conn.begin_write();
-    for (const auto* m : mappings) conn.execute_sql(conn.dialect().create_table(m->table));
+    for (const auto* m : parents_first(mappings))
+        conn.execute_sql(conn.dialect().create_table(m->table));
     tx.commit();
 }
 
 void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
     auto conn = eng.connect();
     auto tx = conn.begin_write();
-    for (auto it = std::rbegin(mappings); it != std::rend(mappings); ++it)
+    const auto order = parents_first(mappings);
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
         conn.execute_sql(conn.dialect().drop_table((*it)->table));
     tx.commit();
 }

@@ -50,6 +50,15 @@ struct course {
     double credits = 0;
 };
 
+/// A child of student (required) and course (optional).
+struct enrollment {
+    BOOST_HANA_DEFINE_STRUCT(enrollment,
+        (std::optional<std::int64_t>, id),
+        (tabella::ref<student>, student_id),
+        (std::optional<tabella::ref<course>>, course_id),
+        (std::string, term));
+};
+
 } // namespace models
 
 BOOST_HANA_ADAPT_STRUCT(models::course, id, title, credits);
@@ -66,4 +75,8 @@ struct tabella::table_traits<models::sample> {
 template <>
 struct tabella::table_traits<models::course> {
     static constexpr std::string_view name = "courses";
+};
+template <>
+struct tabella::table_traits<models::enrollment> {
+    static constexpr std::string_view name = "enrollments";
 };

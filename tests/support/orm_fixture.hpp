@@ -17,12 +17,12 @@ protected:
         backend_test<Backend>::SetUp();
         if (this->url_.empty()) return; // skipped, or failed for a missing server
         engine_.emplace(this->make_engine(true));
-        tabella::drop_all<models::student, models::sample, models::course>(*engine_);
-        tabella::create_all<models::student, models::sample, models::course>(*engine_);
+        tabella::drop_all<models::enrollment, models::student, models::sample, models::course>(*engine_);
+        tabella::create_all<models::enrollment, models::student, models::sample, models::course>(*engine_);
         this->echo_lines_.clear();
     }
     void TearDown() override {
-        if (engine_) tabella::drop_all<models::student, models::sample, models::course>(*engine_);
+        if (engine_) tabella::drop_all<models::enrollment, models::student, models::sample, models::course>(*engine_);
     }
 
     tabella::engine& eng() { return *engine_; }

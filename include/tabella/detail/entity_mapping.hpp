@@ -41,9 +41,17 @@ struct entity_mapping {
     void (*set_key)(void* obj, std::optional<std::int64_t> key);
     /// A store for objects of this type.
     std::unique_ptr<object_store> (*make_store)();
+    /// The mappings this one references with ref<P> members (itself excluded), as
+    /// functions so that structs may reference each other: flushed before this one.
+    std::vector<const entity_mapping& (*)()> parents;
 
     [[nodiscard]] std::size_t column_count() const noexcept { return table.columns().size(); }
 };
+
+/// `mappings` ordered so that every mapping comes after the ones it references (cycles
+/// are broken at the point they are found).
+[[nodiscard]] std::vector<const entity_mapping*>
+parents_first(const std::vector<const entity_mapping*>& mappings);
 
 /// A 64-bit fingerprint of one bound value, used to notice changed columns.
 [[nodiscard]] std::uint64_t fingerprint(const param_ref& p) noexcept;

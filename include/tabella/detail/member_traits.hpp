@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tabella/metadata.hpp"
+#include "tabella/ref.hpp"
 #include "tabella/value.hpp"
 
 #include <boost/hana/string.hpp>
@@ -34,10 +35,22 @@ constexpr std::string_view type_name() {
     return p.substr(start, p.find_first_of(";]", start) - start);
 }
 
-/// Column type and nullability of a member.
+/// The primary-key member's name of T: "id" unless table_traits<T>::primary_key says.
+template <class T>
+consteval std::string_view key_name() {
+    if constexpr (requires { std::string_view(table_traits<T>::primary_key); })
+        return table_traits<T>::primary_key;
+    else
+        return "id";
+}
+
+/// Column type and nullability of a member; for a ref<P>, the table it references.
 struct member_column {
     column_type type;
     bool nullable;
+    std::string_view parent_table = {};
+    std::string_view parent_key = {};
+    const entity_mapping& (*parent)() = nullptr;
 };
 
 /// Converts a database value into a member; throws conversion_error naming the type.
@@ -113,7 +126,11 @@ struct member_traits<E> {
 template <class M>
 struct member_traits<std::optional<M>> {
     static constexpr bool supported = member_traits<M>::supported;
-    static constexpr member_column column() { return {member_traits<M>::column().type, true}; }
+    static constexpr member_column column() {
+        member_column c = member_traits<M>::column();
+        c.nullable = true;
+        return c;
+    }
     static param_ref bind(const std::optional<M>& v) noexcept {
         return v ? member_traits<M>::bind(*v) : param_ref::of_null();
     }
@@ -124,6 +141,23 @@ struct member_traits<std::optional<M>> {
         }
         member_traits<M>::load(m.emplace(), v);
     }
+};
+
+/// ref<P> is P's key: a NOT NULL foreign key (nullable as std::optional<ref<P>>).
+template <class P>
+struct member_traits<ref<P>> {
+    static constexpr bool supported = true;
+    static constexpr member_column column() {
+        return {column_type::big_integer, false, table_traits<P>::name, key_name<P>(), &mapping_of<P>};
+    }
+    static param_ref bind(const ref<P>& r) {
+        const auto key = r.key();
+        if (!key)
+            throw usage_error("a ref<" + mapping_of<P>().struct_name + "> points at an object "
+                              "with no key yet: add the parent to the session too");
+        return param_ref::of_integer(*key);
+    }
+    static void load(ref<P>& r, const value& v) { r = ref<P>(v.as<std::int64_t>()); }
 };
 
 /// Primary-key members: integers (generated when unset) or optional integers.
