@@ -5,9 +5,9 @@
 
 #include <tabella/session.hpp>
 
-#include <array>
 #include <optional>
 #include <span>
+#include <vector>
 
 namespace tabella_bench {
 namespace {
@@ -24,9 +24,10 @@ constexpr strategy_case strategy_cases[] = {
     {"BM_session_flush_row_by_row", tabella::insert_strategy::row_by_row},
 };
 
-// Rows per INSERT statement tried by BM_session_flush_paged (0: the session's default, as
-// many as the parameter limit allows), at 100,000 rows.
-constexpr std::array<std::int64_t, 4> page_sizes = {500, 2'000, 10'000, 0};
+// BM_session_flush_paged/<driver>/<rows>/<page size>: rows per INSERT statement (0: the
+// session's default, as many as the parameter limit allows), for a small and a large flush.
+const std::vector<std::vector<std::int64_t>> paged_rows_and_pages = {{1'000, 100'000},
+                                                                     {100, 500, 2'000, 0}};
 
 // Timed: the session, add_all and commit. Building the objects is the program's own work
 // and is not timed; dropping the session (freeing the objects) is not timed either.
@@ -67,8 +68,7 @@ void register_orm_cases(backend b) {
     auto* paged = benchmark::RegisterBenchmark(name.c_str(), [b](benchmark::State& state) {
         bm_session_flush(state, b, {.page_size = static_cast<std::size_t>(state.range(1))});
     });
-    for (const auto page : page_sizes) paged->Args({100'000, page});
-    paged->UseRealTime()->Unit(benchmark::kMillisecond);
+    paged->ArgsProduct(paged_rows_and_pages)->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
 } // namespace tabella_bench
