@@ -17,6 +17,9 @@ public:
 
     /// "sqlite" or "postgresql".
     [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+    /// Rows per INSERT a flush sends when the session sets no page_size: past it, the
+    /// database spends more preparing a statement than running it (0: parameter limit).
+    [[nodiscard]] virtual std::size_t preferred_rows_per_statement() const noexcept { return 0; }
     /// The bound-parameter limit to assume when no connection says otherwise.
     [[nodiscard]] virtual std::size_t default_parameter_limit() const noexcept = 0;
     /// Appends the placeholder of the 1-based parameter `index` ("?" or "$3").

@@ -39,7 +39,9 @@ class chunk_writer final : public keyed_writer {
 public:
     chunk_writer(connection& conn, table_runtime& t, std::size_t page_size)
         : conn_(conn), t_(t), columns_(column_names(*t.map, true)),
-          per_statement_(rows_per_statement(columns_.size(), conn.parameter_limit(), page_size)) {
+          per_statement_(rows_per_statement(columns_.size(), conn.parameter_limit(),
+                                            page_size ? page_size
+                                                      : conn.dialect().preferred_rows_per_statement())) {
         params_.reserve(per_statement_ * columns_.size());
     }
 
@@ -203,24 +205,33 @@ public:
                               " has no primary key value, and its key type is not generated");
     }
 
-    void insert(std::span<const std::uint32_t> chunk) {
+    /// Inserts `chunk`; `remaining` counts it and the generated-key objects after it.
+    void insert(std::span<const std::uint32_t> chunk, std::size_t remaining) {
         const entity_mapping& m = *t_.map;
-        keys_.clear();
-        if (reserve_)
-            reserve_ = conn_.driver().reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
-                                                   chunk.size(), keys_);
-        if (reserve_ && keys_.size() != chunk.size())
-            throw error("flush of " + m.table.name() + ": the driver reserved " +
-                        std::to_string(keys_.size()) + " keys for " + std::to_string(chunk.size()) + " rows");
+        if (reserve_ && next_key_ + chunk.size() > keys_.size()) reserve_block(std::max(chunk.size(), remaining));
         if (!reserve_) return insert_one_by_one(chunk);
-        for (std::size_t i = 0; i < chunk.size(); ++i) {
-            m.set_key(t_.objects[chunk[i]], keys_[i]);
-            t_.flags[chunk[i]] |= entry_key_assigned;
+        for (const auto e : chunk) {
+            m.set_key(t_.objects[e], keys_[next_key_++]);
+            t_.flags[e] |= entry_key_assigned;
         }
         writer_.write(chunk, first_pending_, total_);
     }
 
 private:
+    // Keys are reserved in blocks of up to 65,536: one round trip for many statements,
+    // at most 512 KiB of keys held at a time.
+    void reserve_block(std::size_t wanted) {
+        const entity_mapping& m = *t_.map;
+        const std::size_t count = std::min<std::size_t>(wanted, 65536);
+        keys_.clear();
+        next_key_ = 0;
+        reserve_ = conn_.driver().reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
+                                               count, keys_);
+        if (reserve_ && keys_.size() != count)
+            throw error("flush of " + m.table.name() + ": the driver reserved " +
+                        std::to_string(keys_.size()) + " keys for " + std::to_string(count) + " rows");
+    }
+
     void insert_one_by_one(std::span<const std::uint32_t> chunk) {
         if (strategy_ == insert_strategy::reserve_keys || strategy_ == insert_strategy::copy)
             throw usage_error("flush of " + t_.map->table.name() + ": keys cannot be reserved for this "
@@ -236,6 +247,7 @@ private:
     std::size_t first_pending_, total_;
     bool reserve_;
     std::vector<std::int64_t> keys_;
+    std::size_t next_key_ = 0;
     std::unique_ptr<row_by_row_writer> single_;
 };
 
@@ -252,12 +264,17 @@ void insert_pending(connection& conn, table_runtime& t, const session_options& o
 
     pending_walker walk(t);
     std::vector<std::uint32_t> chunk;
+    std::size_t remaining = total;
     // Objects that bring their own keys go first, so reserved keys start above them.
-    while (walk.next(true, writer->rows_per_chunk(), chunk)) writer->write(chunk, first_pending, total);
+    while (walk.next(true, writer->rows_per_chunk(), chunk)) {
+        writer->write(chunk, first_pending, total);
+        remaining -= chunk.size();
+    }
     std::optional<generated_key_inserter> generated;
     while (walk.next(false, writer->rows_per_chunk(), chunk)) {
         if (!generated) generated.emplace(conn, t, opts, *writer, first_pending, total);
-        generated->insert(chunk);
+        generated->insert(chunk, remaining);
+        remaining -= chunk.size();
     }
 }
 

@@ -10,6 +10,9 @@ public:
     // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32; the connection reports the real one.
     std::size_t default_parameter_limit() const noexcept override { return 32766; }
     void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+    // Measured (bench/RESULTS.md): SQLite's parser dominates statements of tens of
+    // thousands of rows; 100 to 2,000 rows a statement all beat a reused one-row insert.
+    std::size_t preferred_rows_per_statement() const noexcept override { return 500; }
     std::string_view begin_sql(bool for_write) const noexcept override {
         return for_write ? "BEGIN IMMEDIATE" : "BEGIN";
     }
