@@ -15,6 +15,7 @@ namespace {
 struct strategy_case {
     const char* name;
     tabella::insert_strategy strategy;
+    bool postgres_only = false;
 };
 
 // One line per strategy a session can be asked for; BM_session_flush is the default.
@@ -22,6 +23,7 @@ constexpr strategy_case strategy_cases[] = {
     {"BM_session_flush", tabella::insert_strategy::automatic},
     {"BM_session_flush_reserve_keys", tabella::insert_strategy::reserve_keys},
     {"BM_session_flush_row_by_row", tabella::insert_strategy::row_by_row},
+    {"BM_session_flush_copy", tabella::insert_strategy::copy, true},
 };
 
 // BM_session_flush_paged/<driver>/<rows>/<page size>: rows per INSERT statement (0: the
@@ -61,7 +63,7 @@ void bm_session_flush(benchmark::State& state, backend b, tabella::session_optio
 
 void register_orm_cases(backend b) {
     for (const auto& c : strategy_cases)
-        add_case(c.name, b, all_row_counts, [b, s = c.strategy](benchmark::State& state) {
+        if (!c.postgres_only || b == backend::postgres) add_case(c.name, b, all_row_counts, [b, s = c.strategy](benchmark::State& state) {
             bm_session_flush(state, b, {.strategy = s});
         });
     const std::string name = "BM_session_flush_paged/" + std::string(name_of(b));

@@ -254,8 +254,11 @@ private:
 } // namespace
 
 void insert_pending(connection& conn, table_runtime& t, const session_options& opts) {
+    // COPY is the fastest way into PostgreSQL (bench/RESULTS.md), so automatic takes it there.
+    const bool copy = opts.strategy == insert_strategy::copy ||
+                      (opts.strategy == insert_strategy::automatic && conn.driver().supports_copy());
     std::unique_ptr<keyed_writer> writer;
-    if (opts.strategy == insert_strategy::copy) writer = std::make_unique<copy_writer>(conn, t, opts.page_size);
+    if (copy) writer = std::make_unique<copy_writer>(conn, t, opts.page_size);
     else writer = std::make_unique<chunk_writer>(conn, t, opts.page_size);
     // Positions in messages count from the first pending object, in the order added.
     std::size_t first_pending = 0;

@@ -15,6 +15,7 @@
 #include <pqxx/tablewriter>
 
 #include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 namespace tabella::detail {
@@ -22,14 +23,8 @@ namespace {
 
 constexpr std::size_t max_parameters = 65535; // the wire protocol counts them in 16 bits
 
-// One field of a COPY text line: \N for NULL, else the parameter text with backslash,
-// tab, newline and carriage return escaped.
-void append_copy_field(std::string& line, const param_ref& p) {
-    if (pqxx::string_traits<param_ref>::is_null(p)) {
-        line += "\\N";
-        return;
-    }
-    for (const char c : pqxx::string_traits<param_ref>::to_string(p)) {
+void append_copy_escaped(std::string& line, std::string_view text) {
+    for (const char c : text) {
         switch (c) {
         case '\\': line += "\\\\"; break;
         case '\t': line += "\\t"; break;
@@ -37,6 +32,23 @@ void append_copy_field(std::string& line, const param_ref& p) {
         case '\r': line += "\\r"; break;
         default: line += c;
         }
+    }
+}
+
+// One field of a COPY text line: \N for NULL, else the parameter's text form with
+// backslash, tab, newline and carriage return escaped. Integers and text (nearly every
+// value) are written straight into the line, without a string of their own.
+void append_copy_field(std::string& line, const param_ref& p) {
+    switch (p.kind) {
+    case value_kind::null: line += "\\N"; return;
+    case value_kind::integer: {
+        char buf[24];
+        const auto end = std::to_chars(buf, buf + sizeof buf, p.integer).ptr;
+        line.append(buf, end);
+        return;
+    }
+    case value_kind::text: append_copy_escaped(line, p.text()); return;
+    default: append_copy_escaped(line, pqxx::string_traits<param_ref>::to_string(p));
     }
 }
 
@@ -79,6 +91,7 @@ public:
     std::optional<std::int64_t> copy_rows(const std::string& table,
                                           std::span<const std::string> columns,
                                           std::span<const param_ref> flat) override;
+    bool supports_copy() const noexcept override { return true; }
     bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
     // The server rolls back the transaction of a connection it lost.
     bool transaction_active() const noexcept override { return is_usable(); }
@@ -162,21 +175,41 @@ bool pg_connection::reserve_keys(const std::string& table, const std::string& ke
                                  std::size_t count, std::vector<std::int64_t>& out) {
     // MATERIALIZED: the sequence lookup runs once, not once per key (the planner would
     // otherwise flatten it into the generate_series loop: half the flush's server time).
+    // The keys usually come out consecutive: then only the first one and the count travel;
+    // otherwise (other sessions took values in between) every key does, as an array.
     static const std::string sql =
         "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence($1::text, $2::text) AS s "
         "WHERE NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::text::regclass "
-        "AND attname = $2::text AND attidentity = 'a')) "
-        "SELECT nextval(q.s) FROM q, generate_series(1, $3::bigint) WHERE q.s IS NOT NULL";
+        "AND attname = $2::text AND attidentity = 'a')), "
+        "k AS MATERIALIZED (SELECT nextval(q.s) AS v FROM q, generate_series(1, $3::bigint) "
+        "WHERE q.s IS NOT NULL) "
+        "SELECT min(v), count(*), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
+        "ELSE array_to_string(array_agg(v), ',') END FROM k";
     // pg_get_serial_sequence reads its first argument as SQL text: quoted when needed.
+    if (count == 0) return true;
+    const std::size_t before = out.size();
     const std::string relation = postgresql_dialect().quote_identifier(table);
     const param_ref params[] = {param_ref::of_text(relation), param_ref::of_text(key_column),
                                 param_ref::of_integer(static_cast<std::int64_t>(count))};
     row_buffer keys;
     if (!reserve_statement_) reserve_statement_ = std::make_unique<pg_statement>(*this, sql);
     reserve_statement_->execute(params, &keys);
-    if (keys.cells.size() != count) return false;
-    for (const auto& key : keys.cells) out.push_back(key.as<std::int64_t>());
-    return true;
+    if (keys.cells.size() != 3 || keys.cells[1].as<std::int64_t>() != static_cast<std::int64_t>(count))
+        return false;
+    if (keys.cells[2].is_null()) { // consecutive
+        const auto first = keys.cells[0].as<std::int64_t>();
+        for (std::size_t i = 0; i < count; ++i) out.push_back(first + static_cast<std::int64_t>(i));
+        return true;
+    }
+    const auto list = keys.cells[2].as<std::string>();
+    for (std::size_t pos = 0; pos < list.size();) {
+        std::int64_t key = 0;
+        const auto [end, ec] = std::from_chars(list.data() + pos, list.data() + list.size(), key);
+        if (ec != std::errc{}) throw error("postgresql: cannot read reserved keys '" + list + "'");
+        out.push_back(key);
+        pos = static_cast<std::size_t>(end - list.data()) + 1;
+    }
+    return out.size() - before == count;
 }
 
 // COPY FROM STDIN. libpqxx 6.4's stream_to takes only tuples, so the rows are written as
@@ -242,8 +275,10 @@ pqxx::result pg_connection::guarded(const std::string& sql, F&& work) {
     } catch (const pqxx::broken_connection& e) {
         lose(e.what());
     } catch (const pqxx::failure& e) {
-        // E.g. FATAL admin_shutdown: the server answered, then closed the connection.
-        if (!conn_->is_open()) lose(e.what());
+        // E.g. FATAL admin_shutdown: the server answered, then closed the connection
+        // (libpqxx may not have noticed the close yet, e.g. in the middle of a COPY).
+        const std::string state = sqlstate_of(e);
+        if (!conn_->is_open() || state.starts_with("57P") || state.starts_with("08")) lose(e.what());
         throw_postgres_error(e, sql, url_);
     } catch (const std::logic_error& e) { // libpqxx's usage_error, argument_error...
         throw usage_error("postgresql: " + clean_message(e.what(), url_) + " [" +

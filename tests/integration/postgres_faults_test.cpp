@@ -48,7 +48,7 @@ TEST_F(postgres_faults, a_backend_terminated_mid_flush_is_a_connection_error_and
         for (int i = 0; i < 4000 && !done && terminated == 0; ++i) {
             terminated = conn.execute_sql("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
                                           "pg_stat_activity WHERE application_name = $1 AND "
-                                          "query LIKE 'INSERT%') AS t",
+                                          "(query LIKE 'INSERT%' OR query LIKE 'COPY%')) AS t",
                                           {name})
                              .scalar<int>();
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -60,6 +60,8 @@ TEST_F(postgres_faults, a_backend_terminated_mid_flush_is_a_connection_error_and
     } catch (const connection_error& e) {
         lost = true;
         EXPECT_NE(std::string(e.what()).find("lost"), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "expected connection_error, got: " << e.what();
     }
     done = true;
     killer.join();

@@ -70,6 +70,8 @@ public:
         (void)table, (void)key_column, (void)count, (void)out;
         return false;
     }
+    /// True when copy_rows() works (PostgreSQL).
+    [[nodiscard]] virtual bool supports_copy() const noexcept { return false; }
     /// Sends rows with COPY FROM STDIN: `flat` holds `columns.size()` values a row.
     /// Returns the count of rows written, or nullopt when the driver has no COPY (SQLite).
     virtual std::optional<std::int64_t> copy_rows(const std::string& table,
