@@ -40,6 +40,7 @@ double mib(long long bytes) { return static_cast<double>(bytes) / (1024.0 * 1024
 struct options {
     std::size_t rows = 1'000'000;
     std::size_t page_size = 0;
+    bool track_changes = true;
     std::string url; // empty: a SQLite file of our own
 };
 
@@ -51,6 +52,7 @@ options parse(int argc, char** argv) {
         if (arg.rfind("--rows=", 0) == 0) o.rows = std::stoul(value);
         else if (arg.rfind("--page-size=", 0) == 0) o.page_size = std::stoul(value);
         else if (arg.rfind("--url=", 0) == 0) o.url = value;
+        else if (arg == "--no-track-changes") o.track_changes = false;
         else throw std::invalid_argument("unknown argument " + arg +
                                          "; use --rows=N --page-size=N --url=URL");
     }
@@ -86,7 +88,7 @@ int main(int argc, char** argv) {
     const long long rss_objects = status_bytes("VmRSS");
     const long long object_bytes = rss_objects - rss_start;
 
-    tabella::session s(eng, {.page_size = opts.page_size});
+    tabella::session s(eng, {.page_size = opts.page_size, .track_changes = opts.track_changes});
     auto added = s.add_all(std::move(objects));
     const long long rss_added = status_bytes("VmRSS");
     const bool peak_reset = reset_peak();
@@ -98,9 +100,9 @@ int main(int argc, char** argv) {
     const bool keys_ok = !added.empty() && added.front().id && added.back().id;
 
     const long long increase = peak_after - peak_before;
-    std::printf("flush memory, %zu students (sizeof %zu bytes), %s, page size %s\n", rows,
-                sizeof(student), url.substr(0, url.find(':')).c_str(),
-                opts.page_size ? std::to_string(opts.page_size).c_str() : "default");
+    std::printf("flush memory, %zu students (sizeof %zu bytes), %s, change tracking %s, page size %s\n",
+                rows, sizeof(student), url.substr(0, url.find(':')).c_str(),
+                opts.track_changes ? "on" : "off", opts.page_size ? std::to_string(opts.page_size).c_str() : "default");
     std::printf("  objects (RSS growth building the vector): %8.1f MiB\n", mib(object_bytes));
     std::printf("  add_all bookkeeping (RSS growth):          %8.1f MiB (%.1f%% of the objects)\n",
                 mib(rss_added - rss_objects), 100.0 * static_cast<double>(rss_added - rss_objects) /

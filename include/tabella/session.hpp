@@ -40,6 +40,10 @@ struct session_options {
     std::size_t page_size = 0;
     /// Flush pending changes before get() and queries, so they see them.
     bool autoflush = true;
+    /// Keep a fingerprint of every inserted or loaded object (8 bytes a column) so that a
+    /// flush finds changed members and sends UPDATEs. Off for bulk loads: objects are
+    /// inserted (and removed) as usual, but changes to them are not looked for.
+    bool track_changes = true;
 };
 
 namespace detail {

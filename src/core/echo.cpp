@@ -19,7 +19,12 @@ std::string format_param(const param_ref& p, std::size_t max_text) {
     }
     case value_kind::boolean: return p.integer != 0 ? "1" : "0";
     case value_kind::blob: return "<blob " + std::to_string(p.size) + " bytes>";
-    case value_kind::timestamp: return "'" + format_timestamp(p.integer) + "'";
+    case value_kind::timestamp: {
+        std::string quoted(1, '\'');
+        quoted += format_timestamp(p.integer);
+        quoted += '\'';
+        return quoted;
+    }
     case value_kind::text: break;
     }
     const std::string_view text = p.text();

@@ -153,10 +153,19 @@ std::string url::masked() const {
         if (!password.empty()) out += ":***";
         out += '@';
     }
-    out += host.find(':') != std::string::npos ? "[" + encode(host, ":") + "]" : encode(host);
-    if (port) out += ":" + std::to_string(*port);
-    if (scheme != "sqlite" || !database.empty())
-        out += "/" + encode(database, scheme == "sqlite" ? "/:" : "");
+    // Appended piece by piece: `"[" + std::string` trips GCC 12's -Wrestrict at -O2.
+    const bool bracket = host.find(':') != std::string::npos;
+    if (bracket) out += '[';
+    out += encode(host, bracket ? ":" : "");
+    if (bracket) out += ']';
+    if (port) {
+        out += ':';
+        out += std::to_string(*port);
+    }
+    if (scheme != "sqlite" || !database.empty()) {
+        out += '/';
+        out += encode(database, scheme == "sqlite" ? "/:" : "");
+    }
     char sep = '?';
     for (const auto& [k, v] : query) {
         // libpq also takes a password as an option: mask it too.

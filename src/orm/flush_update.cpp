@@ -70,6 +70,7 @@ private:
 
 std::vector<std::uint32_t> update_changed(connection& conn, table_runtime& t) {
     std::vector<std::uint32_t> updated;
+    if (!t.track_changes) return updated;
     std::optional<update_writer> writer;
     param_ref refs[64];
     for (std::uint32_t e = 0; e < t.objects.size(); ++e) {

@@ -25,6 +25,7 @@ std::optional<std::uint32_t> table_runtime::entry_of(const void* obj) const {
 }
 
 void table_runtime::take_snapshot(std::uint32_t entry) {
+    if (!track_changes) return;
     const std::size_t width = snapshot_width();
     if (snapshot.size() < objects.size() * width) snapshot.resize(objects.size() * width);
     param_ref refs[64];
@@ -50,7 +51,7 @@ table_runtime& session_state::runtime(const entity_mapping& m) {
     if (const auto it = by_mapping_.find(&m); it != by_mapping_.end()) return *it->second;
     if (m.column_count() > 64)
         throw usage_error("struct " + m.struct_name + " maps more than 64 columns");
-    tables_.push_back(std::make_unique<table_runtime>(m));
+    tables_.push_back(std::make_unique<table_runtime>(m, options_.track_changes));
     by_mapping_.emplace(&m, tables_.back().get());
     return *tables_.back();
 }

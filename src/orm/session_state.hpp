@@ -30,7 +30,8 @@ enum entry_flag : std::uint16_t {
 
 /// The objects of one mapped type in one session.
 struct table_runtime {
-    explicit table_runtime(const entity_mapping& m) : map(&m), store(m.make_store()) {}
+    table_runtime(const entity_mapping& m, bool track)
+        : map(&m), store(m.make_store()), track_changes(track) {}
 
     const entity_mapping* map;
     std::unique_ptr<object_store> store;
@@ -38,6 +39,7 @@ struct table_runtime {
     std::vector<std::uint16_t> flags;    ///< entry -> entry_flag bits
     std::vector<std::uint64_t> snapshot; ///< entry * (columns - 1): fingerprints, key excluded
     identity_map identity;
+    bool track_changes;       ///< keep snapshots (session_options::track_changes)
     std::size_t pending = 0;  ///< entries with entry_pending
     std::size_t removing = 0; ///< entries with entry_removing
 
