@@ -94,6 +94,19 @@ TYPED_TEST(orm_session, changes_are_flushed_as_updates_of_changed_columns_only) 
     EXPECT_EQ(this->echoed("UPDATE"), 0u);
 }
 
+TYPED_TEST(orm_session, without_change_tracking_inserts_and_removes_work_but_changes_are_not_sent) {
+    session s(this->eng(), {.track_changes = false});
+    auto objs = s.add_all(this->make_students(3));
+    s.commit();
+    objs[0].lastname = "not sent";
+    s.remove(objs[1]);
+    s.commit();
+    const auto rows = this->rows();
+    EXPECT_EQ(rows.size(), 2u);
+    EXPECT_EQ(std::get<1>(rows.at(*objs[0].id)), "last0");
+    EXPECT_EQ(this->echoed("UPDATE"), 0u);
+}
+
 TYPED_TEST(orm_session, changing_a_persistent_key_is_refused) {
     session s(this->eng());
     student& a = s.add(student{.name = "A", .lastname = "B"});
