@@ -23,35 +23,6 @@ namespace {
 
 constexpr std::size_t max_parameters = 65535; // the wire protocol counts them in 16 bits
 
-void append_copy_escaped(std::string& line, std::string_view text) {
-    for (const char c : text) {
-        switch (c) {
-        case '\\': line += "\\\\"; break;
-        case '\t': line += "\\t"; break;
-        case '\n': line += "\\n"; break;
-        case '\r': line += "\\r"; break;
-        default: line += c;
-        }
-    }
-}
-
-// One field of a COPY text line: \N for NULL, else the parameter's text form with
-// backslash, tab, newline and carriage return escaped. Integers and text (nearly every
-// value) are written straight into the line, without a string of their own.
-void append_copy_field(std::string& line, const param_ref& p) {
-    switch (p.kind) {
-    case value_kind::null: line += "\\N"; return;
-    case value_kind::integer: {
-        char buf[24];
-        const auto end = std::to_chars(buf, buf + sizeof buf, p.integer).ptr;
-        line.append(buf, end);
-        return;
-    }
-    case value_kind::text: append_copy_escaped(line, p.text()); return;
-    default: append_copy_escaped(line, pqxx::string_traits<param_ref>::to_string(p));
-    }
-}
-
 std::unique_ptr<pqxx::connection> open_connection(const url& u) {
     const std::string conninfo = postgres_conninfo(u);
     try {

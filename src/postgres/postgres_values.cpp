@@ -154,6 +154,39 @@ std::string postgres_param_text(const param_ref& p) {
     return {};
 }
 
+namespace {
+
+void append_copy_escaped(std::string& line, std::string_view text) {
+    for (const char c : text) {
+        switch (c) {
+        case '\\': line += "\\\\"; break;
+        case '\t': line += "\\t"; break;
+        case '\n': line += "\\n"; break;
+        case '\r': line += "\\r"; break;
+        default: line += c;
+        }
+    }
+}
+
+} // namespace
+
+// One field of a COPY text line: \N for NULL, else the parameter's text form with
+// backslash, tab, newline and carriage return escaped. Integers and text (nearly every
+// value) are written straight into the line, without a string of their own.
+void append_copy_field(std::string& line, const param_ref& p) {
+    switch (p.kind) {
+    case value_kind::null: line += "\\N"; return;
+    case value_kind::integer: {
+        char buf[24];
+        const auto end = std::to_chars(buf, buf + sizeof buf, p.integer).ptr;
+        line.append(buf, end);
+        return;
+    }
+    case value_kind::text: append_copy_escaped(line, p.text()); return;
+    default: append_copy_escaped(line, pqxx::string_traits<param_ref>::to_string(p));
+    }
+}
+
 void read_postgres_rows(const pqxx::result& r, row_buffer& out) {
     const auto width = r.columns();
     std::vector<decoder> decoders;

@@ -22,6 +22,10 @@ void check_postgres_params(std::span<const param_ref> params);
 /// shortest round-trip reals, t/f, \x-hex bytea, UTC timestamps with "+00".
 [[nodiscard]] std::string postgres_param_text(const param_ref& p);
 
+/// Appends one field of a COPY text line: \N for NULL, else the value's text with
+/// backslash, tab, newline and carriage return escaped.
+void append_copy_field(std::string& line, const param_ref& p);
+
 /// Appends the rows of `r` to `out` (and the column names when `out` has none yet).
 /// int2/4/8 -> integer, float4/8 and numeric -> real, bool -> boolean, bytea -> blob,
 /// timestamp(tz) -> timestamp, NULL -> null, anything else -> text.
