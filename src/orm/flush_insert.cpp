@@ -26,19 +26,35 @@ std::string object_position(std::size_t index, std::size_t total) {
 /// Sends chunks of complete rows, keys included.
 class keyed_writer {
 public:
+    keyed_writer(connection& conn, table_runtime& t)
+        : conn_(conn), t_(t), columns_(column_names(*t.map, true)) {}
     virtual ~keyed_writer() = default;
     [[nodiscard]] virtual std::size_t rows_per_chunk() const noexcept = 0;
     /// Inserts the objects of `entries`; `first_pending` and `total` place them among the
     /// table's pending objects, for error messages.
     virtual void write(std::span<const std::uint32_t> entries, std::size_t first_pending,
                        std::size_t total) = 0;
+
+protected:
+    /// Binds every column of every object of `entries` into params_, row after row.
+    void bind_rows(std::span<const std::uint32_t> entries) {
+        const std::size_t width = columns_.size();
+        params_.resize(entries.size() * width);
+        for (std::size_t r = 0; r < entries.size(); ++r)
+            t_.map->bind_row(t_.objects[entries[r]], &params_[r * width]);
+    }
+
+    connection& conn_;
+    table_runtime& t_;
+    std::vector<std::string> columns_;
+    std::vector<param_ref> params_; ///< one chunk at a time
 };
 
 /// Sends rows with every column, keys included, as multi-row INSERTs.
 class chunk_writer final : public keyed_writer {
 public:
     chunk_writer(connection& conn, table_runtime& t, std::size_t page_size)
-        : conn_(conn), t_(t), columns_(column_names(*t.map, true)),
+        : keyed_writer(conn, t),
           per_statement_(rows_per_statement(columns_.size(), conn.parameter_limit(),
                                             page_size ? page_size
                                                       : conn.dialect().preferred_rows_per_statement())) {
@@ -49,10 +65,7 @@ public:
 
     void write(std::span<const std::uint32_t> entries, std::size_t first_pending,
                std::size_t total) override {
-        const std::size_t width = columns_.size();
-        params_.resize(entries.size() * width);
-        for (std::size_t r = 0; r < entries.size(); ++r)
-            t_.map->bind_row(t_.objects[entries[r]], &params_[r * width]);
+        bind_rows(entries);
         // Full chunks share one statement; each group adds at most one remainder shape.
         auto& stmt = statements_[entries.size()];
         if (!stmt) stmt = conn_.driver().prepare(conn_.dialect().insert(t_.map->table.name(), columns_, entries.size()));
@@ -85,11 +98,7 @@ private:
         return std::nullopt;
     }
 
-    connection& conn_;
-    table_runtime& t_;
-    std::vector<std::string> columns_;
     std::size_t per_statement_;
-    std::vector<param_ref> params_;
     std::map<std::size_t, std::unique_ptr<prepared_statement>> statements_; // by row count
 };
 
@@ -97,16 +106,12 @@ private:
 class copy_writer final : public keyed_writer {
 public:
     copy_writer(connection& conn, table_runtime& t, std::size_t page_size)
-        : conn_(conn), t_(t), columns_(column_names(*t.map, true)),
-          per_chunk_(page_size ? page_size : 10000) {}
+        : keyed_writer(conn, t), per_chunk_(page_size ? page_size : 10000) {}
 
     [[nodiscard]] std::size_t rows_per_chunk() const noexcept override { return per_chunk_; }
 
     void write(std::span<const std::uint32_t> entries, std::size_t, std::size_t) override {
-        const std::size_t width = columns_.size();
-        params_.resize(entries.size() * width);
-        for (std::size_t r = 0; r < entries.size(); ++r)
-            t_.map->bind_row(t_.objects[entries[r]], &params_[r * width]);
+        bind_rows(entries);
         const auto& table = t_.map->table.name();
         conn_.echo().line("COPY " + conn_.dialect().quote_identifier(table) + " FROM STDIN");
         conn_.echo().line("[" + std::to_string(entries.size()) + " rows]");
@@ -125,11 +130,7 @@ public:
     }
 
 private:
-    connection& conn_;
-    table_runtime& t_;
-    std::vector<std::string> columns_;
     std::size_t per_chunk_;
-    std::vector<param_ref> params_;
 };
 
 /// One prepared single-row INSERT without the key column, reused for every object; the

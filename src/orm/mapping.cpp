@@ -80,16 +80,6 @@ void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappi
     tx.commit();
 }
 
-void load_value(std::int64_t& out, const value& v) { out = v.as<std::int64_t>(); }
-void load_value(int& out, const value& v) { out = v.as<int>(); }
-void load_value(double& out, const value& v) { out = v.as<double>(); }
-void load_value(bool& out, const value& v) { out = v.as<bool>(); }
-void load_value(std::string& out, const value& v) { out = v.as<std::string>(); }
-void load_value(blob& out, const value& v) { out = v.as<blob>(); }
-void load_value(std::chrono::system_clock::time_point& out, const value& v) {
-    out = v.as<std::chrono::system_clock::time_point>();
-}
-
 namespace {
 constexpr std::uint64_t mix(std::uint64_t x) noexcept { // splitmix64 finalizer
     x ^= x >> 30;

@@ -53,15 +53,6 @@ struct member_column {
     const entity_mapping& (*parent)() = nullptr;
 };
 
-/// Converts a database value into a member; throws conversion_error naming the type.
-void load_value(std::int64_t& out, const value& v);
-void load_value(int& out, const value& v);
-void load_value(double& out, const value& v);
-void load_value(bool& out, const value& v);
-void load_value(std::string& out, const value& v);
-void load_value(blob& out, const value& v);
-void load_value(std::chrono::system_clock::time_point& out, const value& v);
-
 template <class M>
 struct member_traits {
     static constexpr bool supported = false;
@@ -71,7 +62,7 @@ template <class M, column_type Type>
 struct plain_member {
     static constexpr bool supported = true;
     static constexpr member_column column() { return {Type, false}; }
-    static void load(M& m, const value& v) { load_value(m, v); }
+    static void load(M& m, const value& v) { m = v.as<M>(); }
 };
 
 template <>
@@ -115,11 +106,7 @@ struct member_traits<E> {
     static param_ref bind(E v) noexcept {
         return param_ref::of_integer(static_cast<std::int64_t>(v));
     }
-    static void load(E& m, const value& v) {
-        std::int64_t i = 0;
-        load_value(i, v);
-        m = static_cast<E>(i);
-    }
+    static void load(E& m, const value& v) { m = static_cast<E>(v.as<std::int64_t>()); }
 };
 
 /// std::optional<T> is a nullable column of T.
