@@ -5,8 +5,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <utility>

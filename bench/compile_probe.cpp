@@ -13,27 +13,18 @@
 namespace probe {
 
 struct author {
-    BOOST_HANA_DEFINE_STRUCT(author,
-        (std::optional<std::int64_t>, id),
-        (std::string, name),
-        (std::optional<int>, born));
+    BOOST_HANA_DEFINE_STRUCT(author, (std::optional<std::int64_t>, id), (std::string, name),
+                             (std::optional<int>, born));
 };
 
 struct book {
-    BOOST_HANA_DEFINE_STRUCT(book,
-        (std::optional<std::int64_t>, id),
-        (std::int64_t, author_id),
-        (std::string, title),
-        (int, pages),
-        (double, price));
+    BOOST_HANA_DEFINE_STRUCT(book, (std::optional<std::int64_t>, id), (std::int64_t, author_id),
+                             (std::string, title), (int, pages), (double, price));
 };
 
 struct review {
-    BOOST_HANA_DEFINE_STRUCT(review,
-        (std::optional<std::int64_t>, id),
-        (std::int64_t, book_id),
-        (int, stars),
-        (std::optional<std::string>, text));
+    BOOST_HANA_DEFINE_STRUCT(review, (std::optional<std::int64_t>, id), (std::int64_t, book_id),
+                             (int, stars), (std::optional<std::string>, text));
 };
 
 } // namespace probe
@@ -58,11 +49,13 @@ std::size_t compile_probe(tabella::engine& eng) {
     tabella::session s(eng);
     author& a = s.add(author{.id = std::nullopt, .name = "Ursula", .born = 1929});
     s.flush();
-    auto books = s.add_all(std::vector<book>{{.id = std::nullopt, .author_id = *a.id, .title = "Earthsea", .pages = 183, .price = 9.5},
-                                             {.id = std::nullopt, .author_id = *a.id, .title = "Lathe", .pages = 184, .price = 8.0}});
+    auto books = s.add_all(std::vector<book>{
+        {.id = std::nullopt, .author_id = *a.id, .title = "Earthsea", .pages = 183, .price = 9.5},
+        {.id = std::nullopt, .author_id = *a.id, .title = "Lathe", .pages = 184, .price = 8.0}});
     s.flush();
     std::vector<review> reviews;
-    for (const book& b : books) reviews.push_back({.id = std::nullopt, .book_id = *b.id, .stars = 5, .text = "yes"});
+    for (const book& b : books)
+        reviews.push_back({.id = std::nullopt, .book_id = *b.id, .stars = 5, .text = "yes"});
     s.add_all(std::move(reviews));
     s.commit();
     return s.query<book>()

@@ -54,7 +54,8 @@ void run_core_case(benchmark::State& state, backend b, Insert insert) {
 void executemany(tabella::connection& conn, std::size_t rows, std::vector<std::int64_t>& keys) {
     const auto result = conn.execute(students_table().insert(), param_sets_of(rows));
     keys.reserve(rows);
-    for (const auto& key : result.inserted_primary_key_rows()) keys.push_back(key.get<std::int64_t>(0));
+    for (const auto& key : result.inserted_primary_key_rows())
+        keys.push_back(key.get<std::int64_t>(0));
 }
 
 // A multi-VALUES insert returns no keys (the databases do not say which key went to which
@@ -72,7 +73,8 @@ void multi_values(tabella::connection& conn, std::size_t rows, std::vector<std::
     }
 }
 
-void one_execute_per_row(tabella::connection& conn, std::size_t rows, std::vector<std::int64_t>& keys) {
+void one_execute_per_row(tabella::connection& conn, std::size_t rows,
+                         std::vector<std::int64_t>& keys) {
     keys.reserve(rows);
     for (const auto& r : rows_of(rows)) {
         const auto result = conn.execute(students_table().insert().values(param_set_of(r)));

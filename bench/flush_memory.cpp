@@ -23,7 +23,8 @@ long long status_bytes(const std::string& field) {
     std::ifstream status("/proc/self/status");
     std::string line;
     while (std::getline(status, line))
-        if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1)) * 1024;
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stoll(line.substr(field.size() + 1)) * 1024;
     return -1;
 }
 
@@ -35,7 +36,9 @@ bool reset_peak() {
     return static_cast<bool>(clear);
 }
 
-double mib(long long bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+double mib(long long bytes) {
+    return static_cast<double>(bytes) / (1024.0 * 1024.0);
+}
 
 struct options {
     std::size_t rows = 1'000'000;
@@ -49,12 +52,17 @@ options parse(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto value = arg.substr(arg.find('=') + 1);
-        if (arg.rfind("--rows=", 0) == 0) o.rows = std::stoul(value);
-        else if (arg.rfind("--page-size=", 0) == 0) o.page_size = std::stoul(value);
-        else if (arg.rfind("--url=", 0) == 0) o.url = value;
-        else if (arg == "--no-track-changes") o.track_changes = false;
-        else throw std::invalid_argument("unknown argument " + arg +
-                                         "; use --rows=N --page-size=N --url=URL");
+        if (arg.rfind("--rows=", 0) == 0)
+            o.rows = std::stoul(value);
+        else if (arg.rfind("--page-size=", 0) == 0)
+            o.page_size = std::stoul(value);
+        else if (arg.rfind("--url=", 0) == 0)
+            o.url = value;
+        else if (arg == "--no-track-changes")
+            o.track_changes = false;
+        else
+            throw std::invalid_argument("unknown argument " + arg +
+                                        "; use --rows=N --page-size=N --url=URL");
     }
     return o;
 }
@@ -100,19 +108,23 @@ int main(int argc, char** argv) {
     const bool keys_ok = !added.empty() && added.front().id && added.back().id;
 
     const long long increase = peak_after - peak_before;
-    std::printf("flush memory, %zu students (sizeof %zu bytes), %s, change tracking %s, page size %s\n",
-                rows, sizeof(student), url.substr(0, url.find(':')).c_str(),
-                opts.track_changes ? "on" : "off", opts.page_size ? std::to_string(opts.page_size).c_str() : "default");
+    std::printf(
+        "flush memory, %zu students (sizeof %zu bytes), %s, change tracking %s, page size %s\n",
+        rows, sizeof(student), url.substr(0, url.find(':')).c_str(),
+        opts.track_changes ? "on" : "off",
+        opts.page_size ? std::to_string(opts.page_size).c_str() : "default");
     std::printf("  objects (RSS growth building the vector): %8.1f MiB\n", mib(object_bytes));
     std::printf("  add_all bookkeeping (RSS growth):          %8.1f MiB (%.1f%% of the objects)\n",
-                mib(rss_added - rss_objects), 100.0 * static_cast<double>(rss_added - rss_objects) /
-                                                  static_cast<double>(object_bytes));
+                mib(rss_added - rss_objects),
+                100.0 * static_cast<double>(rss_added - rss_objects) /
+                    static_cast<double>(object_bytes));
     std::printf("  flush peak RSS increase (%s):  %8.1f MiB (%.1f%% of the objects)\n",
                 peak_reset ? "VmHWM after reset" : "VmHWM difference", mib(increase),
                 100.0 * static_cast<double>(increase) / static_cast<double>(object_bytes));
     std::printf("  RSS kept after commit:                     %8.1f MiB (%.1f%% of the objects)\n",
-                mib(rss_after - rss_added), 100.0 * static_cast<double>(rss_after - rss_added) /
-                                                static_cast<double>(object_bytes));
+                mib(rss_after - rss_added),
+                100.0 * static_cast<double>(rss_after - rss_added) /
+                    static_cast<double>(object_bytes));
     std::printf("  keys written back: %s\n", keys_ok ? "yes" : "NO");
     std::printf("flush_peak_increase_percent=%.1f\n",
                 100.0 * static_cast<double>(increase) / static_cast<double>(object_bytes));

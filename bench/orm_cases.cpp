@@ -63,9 +63,10 @@ void bm_session_flush(benchmark::State& state, backend b, tabella::session_optio
 
 void register_orm_cases(backend b) {
     for (const auto& c : strategy_cases)
-        if (!c.postgres_only || b == backend::postgres) add_case(c.name, b, all_row_counts, [b, s = c.strategy](benchmark::State& state) {
-            bm_session_flush(state, b, {.strategy = s});
-        });
+        if (!c.postgres_only || b == backend::postgres)
+            add_case(c.name, b, all_row_counts, [b, s = c.strategy](benchmark::State& state) {
+                bm_session_flush(state, b, {.strategy = s});
+            });
     const std::string name = "BM_session_flush_paged/" + std::string(name_of(b));
     auto* paged = benchmark::RegisterBenchmark(name.c_str(), [b](benchmark::State& state) {
         bm_session_flush(state, b, {.page_size = static_cast<std::size_t>(state.range(1))});

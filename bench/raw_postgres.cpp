@@ -22,7 +22,7 @@ constexpr std::size_t batch_rows = 1'000;
 
 /// A raw libpqxx connection into the benchmark schema; creates the table.
 class pg_probe final : public table_probe {
-public:
+  public:
     explicit pg_probe(const bench_database& db)
         : db_(db), conn_(std::make_unique<pqxx::connection>(db.native_target())) {
         pqxx::work tx(*conn_);
@@ -46,7 +46,7 @@ public:
     }
     [[nodiscard]] pqxx::connection& conn() noexcept { return *conn_; }
 
-private:
+  private:
     const bench_database& db_;
     std::unique_ptr<pqxx::connection> conn_;
 };
@@ -55,13 +55,15 @@ std::string multi_values_sql(std::size_t rows) {
     std::string sql = "INSERT INTO students (name, lastname, age, score) VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
         sql += r ? ", (" : "(";
-        for (std::size_t c = 1; c <= 4; ++c) sql += (c > 1 ? ", $" : "$") + std::to_string(r * 4 + c);
+        for (std::size_t c = 1; c <= 4; ++c)
+            sql += (c > 1 ? ", $" : "$") + std::to_string(r * 4 + c);
         sql += ')';
     }
     return sql + " RETURNING id";
 }
 
-void insert_multi_values(pqxx::connection& conn, std::size_t rows, std::vector<std::int64_t>& keys) {
+void insert_multi_values(pqxx::connection& conn, std::size_t rows,
+                         std::vector<std::int64_t>& keys) {
     const auto& values = rows_of(rows);
     keys.clear();
     keys.reserve(rows);
@@ -89,7 +91,8 @@ void insert_multi_values(pqxx::connection& conn, std::size_t rows, std::vector<s
 
 void copy_rows(pqxx::connection& conn, std::size_t rows) {
     pqxx::work tx(conn);
-    pqxx::stream_to copy(tx, "students", std::vector<std::string>{"name", "lastname", "age", "score"});
+    pqxx::stream_to copy(tx, "students",
+                         std::vector<std::string>{"name", "lastname", "age", "score"});
     for (const auto& r : rows_of(rows)) copy << std::make_tuple(r.name, r.lastname, r.age, r.score);
     copy.complete();
     tx.commit();

@@ -22,7 +22,7 @@ using statement_ptr = std::unique_ptr<sqlite3_stmt, sqlite_finalizer>;
 
 /// A raw connection to the case's database file; creates the table.
 class sqlite_probe final : public table_probe {
-public:
+  public:
     explicit sqlite_probe(const bench_database& db) : db_(db) {
         sqlite3* handle = nullptr;
         const int rc = sqlite3_open_v2(db.native_target().c_str(), &handle,
@@ -58,7 +58,7 @@ public:
         throw std::runtime_error("sqlite: " + what + ": " + sqlite3_errmsg(handle()));
     }
 
-private:
+  private:
     const bench_database& db_;
     std::unique_ptr<sqlite3, sqlite_closer> handle_;
 };
@@ -71,7 +71,8 @@ void insert_prepared(sqlite_probe& db, std::size_t rows, std::vector<std::int64_
     sqlite3_stmt* s = stmt.get();
     for (const auto& r : rows_of(rows)) {
         sqlite3_bind_text(s, 1, r.name.data(), static_cast<int>(r.name.size()), SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, r.lastname.data(), static_cast<int>(r.lastname.size()), SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, r.lastname.data(), static_cast<int>(r.lastname.size()),
+                          SQLITE_STATIC);
         sqlite3_bind_int(s, 3, r.age);
         sqlite3_bind_double(s, 4, r.score);
         if (sqlite3_step(s) != SQLITE_DONE) db.fail("INSERT");
@@ -87,9 +88,11 @@ void bm_raw_sqlite_prepared(benchmark::State& state) {
         const bench_database db(backend::sqlite);
         sqlite_probe probe(db);
         std::vector<std::int64_t> keys;
-        run_case(state, probe,
-                 {.insert = [&] { insert_prepared(probe, static_cast<std::size_t>(state.range(0)), keys); },
-                  .keys = [&]() -> inserted_keys { return keys; }});
+        run_case(
+            state, probe,
+            {.insert =
+                 [&] { insert_prepared(probe, static_cast<std::size_t>(state.range(0)), keys); },
+             .keys = [&]() -> inserted_keys { return keys; }});
     });
 }
 

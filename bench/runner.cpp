@@ -11,7 +11,9 @@
 namespace tabella_bench {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+[[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error(what);
+}
 
 // Every key set (non-zero) and distinct, and three of them spot-checked against the row
 // holding their object's values: a key must belong to its own row, not just exist.
@@ -34,7 +36,8 @@ void check_keys(const std::vector<std::int64_t>& keys, std::size_t rows, table_p
 void check_count(table_probe& probe, std::size_t rows) {
     const std::int64_t counted = probe.count_rows();
     if (counted != static_cast<std::int64_t>(rows))
-        fail("SELECT count(*) gives " + std::to_string(counted) + ", expected " + std::to_string(rows));
+        fail("SELECT count(*) gives " + std::to_string(counted) + ", expected " +
+             std::to_string(rows));
 }
 
 } // namespace
@@ -56,8 +59,8 @@ void run_case(benchmark::State& state, table_probe& probe, const case_body& body
         body.cleanup();
         state.ResumeTiming();
     }
-    state.counters["rows_per_second"] =
-        benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["rows_per_second"] = benchmark::Counter(
+        static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void guarded(benchmark::State& state, const std::function<void()>& setup_and_run) {
@@ -74,7 +77,9 @@ tabella_probe::tabella_probe(const bench_database& db)
     for (const auto& sql : db.recreate_table_sql()) conn.execute_sql(sql);
 }
 
-void tabella_probe::empty_table() { engine_.connect().execute_sql(db_.empty_table_sql()); }
+void tabella_probe::empty_table() {
+    engine_.connect().execute_sql(db_.empty_table_sql());
+}
 
 std::int64_t tabella_probe::count_rows() {
     return engine_.connect().execute_sql("SELECT count(*) FROM students").scalar<std::int64_t>();

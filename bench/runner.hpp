@@ -18,7 +18,7 @@ namespace tabella_bench {
 
 /// What the runner needs from the database, through whichever client the case uses.
 class table_probe {
-public:
+  public:
     virtual ~table_probe() = default;
     /// Empties students (and restarts its keys).
     virtual void empty_table() = 0;
@@ -53,14 +53,14 @@ void guarded(benchmark::State& state, const std::function<void()>& setup_and_run
 
 /// A table_probe through tabella's own connections; it also creates the table.
 class tabella_probe final : public table_probe {
-public:
+  public:
     explicit tabella_probe(const bench_database& db);
     void empty_table() override;
     std::int64_t count_rows() override;
     std::string name_at(std::int64_t key) override;
     [[nodiscard]] tabella::engine& engine() noexcept { return engine_; }
 
-private:
+  private:
     const bench_database& db_;
     tabella::engine engine_;
 };

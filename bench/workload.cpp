@@ -27,7 +27,8 @@ const std::vector<row_values>& rows_of(std::size_t count) {
 std::vector<student> students_of(std::size_t count) {
     std::vector<student> out;
     out.reserve(count);
-    for (const auto& r : rows_of(count)) out.push_back({std::nullopt, r.name, r.lastname, r.age, r.score});
+    for (const auto& r : rows_of(count))
+        out.push_back({std::nullopt, r.name, r.lastname, r.age, r.score});
     return out;
 }
 
@@ -38,8 +39,7 @@ const tabella::table& students_table() {
         m.add_table("students", {tabella::column("id", integer).primary_key(),
                                  tabella::column("name", string).not_null(),
                                  tabella::column("lastname", string),
-                                 tabella::column("age", integer),
-                                 tabella::column("score", real)});
+                                 tabella::column("age", integer), tabella::column("score", real)});
         return m;
     }();
     return meta.get_table("students");
@@ -113,15 +113,14 @@ bench_database::~bench_database() {
 }
 
 std::vector<std::string> bench_database::recreate_table_sql() const {
-    const tabella::dialect& d = kind_ == backend::sqlite ? tabella::sqlite_dialect()
-                                                         : tabella::postgresql_dialect();
+    const tabella::dialect& d =
+        kind_ == backend::sqlite ? tabella::sqlite_dialect() : tabella::postgresql_dialect();
     return {d.drop_table(students_table()), d.create_table(students_table())};
 }
 
 std::string bench_database::empty_table_sql() const {
     // SQLite: DELETE without WHERE truncates, and the next rowid is max(rowid) + 1 = 1.
-    return kind_ == backend::sqlite ? "DELETE FROM students"
-                                    : "TRUNCATE students RESTART IDENTITY";
+    return kind_ == backend::sqlite ? "DELETE FROM students" : "TRUNCATE students RESTART IDENTITY";
 }
 
 } // namespace tabella_bench

@@ -19,12 +19,8 @@ namespace tabella_bench {
 
 /// The mapped struct of the ORM cases.
 struct student {
-    BOOST_HANA_DEFINE_STRUCT(student,
-        (std::optional<std::int64_t>, id),
-        (std::string, name),
-        (std::string, lastname),
-        (int, age),
-        (double, score));
+    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
+                             (std::string, lastname), (int, age), (double, score));
 };
 
 /// The values of row i, as a program holds them before inserting: name<i>, last<i>,
@@ -55,7 +51,7 @@ enum class backend { sqlite, postgres };
 /// TABELLA_TEST_POSTGRES_DSN, inside a schema of this process (see postgres_schema).
 /// Throws std::runtime_error when the PostgreSQL DSN is not set.
 class bench_database {
-public:
+  public:
     explicit bench_database(backend b);
     bench_database(const bench_database&) = delete;
     bench_database& operator=(const bench_database&) = delete;
@@ -71,7 +67,7 @@ public:
     /// Empties students so the next insert starts from an empty table and key 1.
     [[nodiscard]] std::string empty_table_sql() const;
 
-private:
+  private:
     backend kind_;
     std::filesystem::path dir_;
     std::string url_;

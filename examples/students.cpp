@@ -10,26 +10,27 @@ int main(int argc, char** argv) try {
     auto engine = tabella::create_engine(url, {.echo = true});
 
     tabella::metadata meta;
-    const auto& students = meta.add_table("students", {
-        tabella::column("id", integer).primary_key(),
-        tabella::column("name", string),
-        tabella::column("lastname", string),
-    });
+    const auto& students =
+        meta.add_table("students", {
+                                       tabella::column("id", integer).primary_key(),
+                                       tabella::column("name", string),
+                                       tabella::column("lastname", string),
+                                   });
     meta.drop_all(engine); // start from an empty table on every run
     meta.create_all(engine);
 
     auto conn = engine.connect();
 
-    auto result = conn.execute(
-        students.insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}}));
+    auto result =
+        conn.execute(students.insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}}));
     std::cout << "inserted_primary_key: " << result.inserted_primary_key() << "\n";
 
     result = conn.execute(students.insert(), {
-        {{"name", "Rajiv"}, {"lastname", "Khanna"}},
-        {{"name", "Komal"}, {"lastname", "Bhandari"}},
-        {{"name", "Abdul"}, {"lastname", "Sattar"}},
-        {{"name", "Priya"}, {"lastname", "Rajhans"}},
-    });
+                                                 {{"name", "Rajiv"}, {"lastname", "Khanna"}},
+                                                 {{"name", "Komal"}, {"lastname", "Bhandari"}},
+                                                 {{"name", "Abdul"}, {"lastname", "Sattar"}},
+                                                 {{"name", "Priya"}, {"lastname", "Rajhans"}},
+                                             });
     std::cout << "executemany keys:";
     for (const auto& key : result.inserted_primary_key_rows()) std::cout << ' ' << key;
     std::cout << "\n";

@@ -7,11 +7,8 @@
 #include <iostream>
 
 struct student {
-    BOOST_HANA_DEFINE_STRUCT(student,
-        (std::optional<std::int64_t>, id),
-        (std::string, name),
-        (std::string, lastname),
-        (std::optional<int>, age));
+    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
+                             (std::string, lastname), (std::optional<int>, age));
 };
 
 template <>
@@ -28,7 +25,8 @@ int main(int argc, char** argv) try {
     student& bob = session.add(student{std::nullopt, "Bob", "Chrismansyah", 21});
     std::vector<student> many;
     for (int i = 0; i < 10000; ++i)
-        many.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i), i % 90});
+        many.push_back(
+            {std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i), i % 90});
     std::span<student> added = session.add_all(std::move(many));
     session.commit(); // a handful of multi-row INSERTs; every id is set
     std::cout << "bob.id = " << *bob.id << ", first of many = " << *added.front().id

@@ -24,7 +24,7 @@ class echo_log;
 /// (rolled back first if a transaction is open). Outside an explicit transaction every
 /// execute() runs in its own transaction and commits. Not thread-safe.
 class connection {
-public:
+  public:
     connection(std::shared_ptr<detail::engine_state> engine,
                std::unique_ptr<detail::driver_connection> driver);
     connection(connection&&) noexcept;
@@ -63,7 +63,7 @@ public:
     /// Runs BEGIN / COMMIT / ROLLBACK / SAVEPOINT text, with echo.
     void run_control(const std::string& sql);
 
-private:
+  private:
     friend class transaction;
     template <class F>
     auto autocommit(F&& work);
@@ -76,7 +76,7 @@ private:
 /// An open transaction (or SAVEPOINT when nested). Rolls back on destruction unless
 /// committed. Move-only.
 class transaction {
-public:
+  public:
     transaction(transaction&& other) noexcept;
     transaction& operator=(transaction&&) = delete;
     ~transaction();
@@ -85,7 +85,7 @@ public:
     void rollback();
     [[nodiscard]] bool is_active() const noexcept { return conn_ != nullptr; }
 
-private:
+  private:
     friend class connection;
     transaction(connection& conn, int level, bool for_write);
     void finish(bool commit);

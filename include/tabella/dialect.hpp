@@ -12,7 +12,7 @@ namespace tabella {
 
 /// Renders SQL for one database. A dialect holds no connection and does no I/O.
 class dialect {
-public:
+  public:
     virtual ~dialect() = default;
 
     /// "sqlite" or "postgresql".

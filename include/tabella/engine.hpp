@@ -39,7 +39,7 @@ struct engine_options {
 /// A database engine. Cheap to copy (copies share one pool) and safe to share between
 /// threads; each thread takes its own `connection`.
 class engine {
-public:
+  public:
     explicit engine(std::shared_ptr<detail::engine_state> state) noexcept
         : state_(std::move(state)) {}
 
@@ -50,7 +50,7 @@ public:
     [[nodiscard]] const engine_options& options() const noexcept;
     [[nodiscard]] const tabella::dialect& dialect() const noexcept;
 
-private:
+  private:
     std::shared_ptr<detail::engine_state> state_;
 };
 

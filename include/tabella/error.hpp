@@ -9,20 +9,20 @@ namespace tabella {
 
 /// Base of every error tabella throws.
 class error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// Cannot connect, or the connection was lost. Messages never contain a password.
 class connection_error : public error {
-public:
+  public:
     using error::error;
 };
 
 /// The database rejected a statement. Carries the SQLSTATE (PostgreSQL's code, or the
 /// closest PostgreSQL code for a SQLite error), the driver's native code and the SQL text.
 class sql_error : public error {
-public:
+  public:
     sql_error(const std::string& message, std::string sqlstate, int native_code,
               std::string statement);
 
@@ -33,7 +33,7 @@ public:
     /// The SQL text of the statement that failed.
     [[nodiscard]] const std::string& statement() const noexcept { return statement_; }
 
-private:
+  private:
     std::string sqlstate_;
     int native_code_;
     std::string statement_;
@@ -41,61 +41,61 @@ private:
 
 /// An integrity constraint failed (SQLSTATE class 23).
 class constraint_violation : public sql_error {
-public:
+  public:
     using sql_error::sql_error;
 };
 /// UNIQUE or PRIMARY KEY constraint failed (23505).
 class unique_violation : public constraint_violation {
-public:
+  public:
     using constraint_violation::constraint_violation;
 };
 /// FOREIGN KEY constraint failed (23503).
 class foreign_key_violation : public constraint_violation {
-public:
+  public:
     using constraint_violation::constraint_violation;
 };
 /// NOT NULL constraint failed (23502).
 class not_null_violation : public constraint_violation {
-public:
+  public:
     using constraint_violation::constraint_violation;
 };
 /// CHECK constraint failed (23514).
 class check_violation : public constraint_violation {
-public:
+  public:
     using constraint_violation::constraint_violation;
 };
 
 /// The statement is malformed or names something that does not exist (SQLSTATE class 42).
 class syntax_error : public sql_error {
-public:
+  public:
     using sql_error::sql_error;
 };
 
 /// The transaction was rolled back by the server and may be retried (class 40).
 class transaction_rollback : public sql_error {
-public:
+  public:
     using sql_error::sql_error;
 };
 /// Serialization failure (40001).
 class serialization_failure : public transaction_rollback {
-public:
+  public:
     using transaction_rollback::transaction_rollback;
 };
 /// Deadlock detected (40P01).
 class deadlock_detected : public transaction_rollback {
-public:
+  public:
     using transaction_rollback::transaction_rollback;
 };
 
 /// The library was used wrongly: a bad URL, an unknown column, a closed session...
 class usage_error : public error {
-public:
+  public:
     using error::error;
 };
 
 /// A value does not fit the C++ type or the column type it was asked for.
 class conversion_error : public error {
-public:
+  public:
     using error::error;
 };
 

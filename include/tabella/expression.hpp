@@ -16,12 +16,12 @@ struct condition_node;
 /// A boolean SQL condition built from column comparisons with &&, || and !.
 /// Values in a condition are always sent as bound parameters.
 class condition {
-public:
+  public:
     explicit condition(std::shared_ptr<const detail::condition_node> node) noexcept
         : node_(std::move(node)) {}
     [[nodiscard]] const detail::condition_node& node() const noexcept { return *node_; }
 
-private:
+  private:
     std::shared_ptr<const detail::condition_node> node_;
 };
 
@@ -37,7 +37,7 @@ struct order_term {
 
 /// A reference to `table.column` in a condition or ORDER BY.
 class column_expr {
-public:
+  public:
     column_expr(std::string table, std::string column)
         : table_(std::move(table)), column_(std::move(column)) {}
 
@@ -57,7 +57,7 @@ public:
     [[nodiscard]] order_term asc() const { return {*this, false}; }
     [[nodiscard]] order_term desc() const { return {*this, true}; }
 
-private:
+  private:
     std::string table_;
     std::string column_;
 };

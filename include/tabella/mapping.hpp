@@ -17,9 +17,9 @@
 
 #include <array>
 #include <deque>
+#include <initializer_list>
 #include <memory>
 #include <span>
-#include <initializer_list>
 #include <string_view>
 #include <type_traits>
 
@@ -40,7 +40,9 @@ struct table_traits;
 namespace detail {
 
 template <class T>
-concept has_table_traits = requires { std::string_view(table_traits<T>::name); };
+concept has_table_traits = requires {
+    std::string_view(table_traits<T>::name);
+};
 
 /// The member names of T, in declaration order.
 template <class T>
@@ -61,11 +63,13 @@ consteval std::size_t key_index() {
 
 template <class T, std::size_t I>
 decltype(auto) member_at(T& obj) {
-    return boost::hana::second(boost::hana::at_c<I>(boost::hana::accessors<std::remove_const_t<T>>()))(obj);
+    return boost::hana::second(
+        boost::hana::at_c<I>(boost::hana::accessors<std::remove_const_t<T>>()))(obj);
 }
 
 template <class T>
-using key_member_t = std::remove_cvref_t<decltype(member_at<T, key_index<T>()>(std::declval<T&>()))>;
+using key_member_t =
+    std::remove_cvref_t<decltype(member_at<T, key_index<T>()>(std::declval<T&>()))>;
 
 /// Fails to compile, naming the struct and the member, when a member type is not mapped.
 template <class Struct, auto Member, class Type>
@@ -92,11 +96,15 @@ consteval bool check_struct() {
                   "tabella: a mapped struct must be default-constructible (rows are loaded "
                   "into default-constructed objects).");
     if constexpr (boost::hana::Struct<T>::value) {
-        constexpr bool members_ok = boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
-            return (check_member<T, make_fixed_name(std::remove_cvref_t<decltype(boost::hana::first(acc))>{}),
-                                 std::remove_cvref_t<decltype(boost::hana::second(acc)(std::declval<T&>()))>>::value &&
-                    ...);
-        });
+        constexpr bool members_ok =
+            boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
+                return (check_member<T,
+                                     make_fixed_name(
+                                         std::remove_cvref_t<decltype(boost::hana::first(acc))>{}),
+                                     std::remove_cvref_t<decltype(boost::hana::second(acc)(
+                                         std::declval<T&>()))>>::value &&
+                        ...);
+            });
         return members_ok && has_table_traits<T> && key_index<T>() < member_names<T>().size() &&
                std::is_default_constructible_v<T>;
     } else {
@@ -124,7 +132,8 @@ void load_row(void* obj, const value* cells) {
 
 template <class T>
 std::optional<std::int64_t> get_key(const void* obj) {
-    return key_traits<key_member_t<T>>::get(member_at<const T, key_index<T>()>(*static_cast<const T*>(obj)));
+    return key_traits<key_member_t<T>>::get(
+        member_at<const T, key_index<T>()>(*static_cast<const T*>(obj)));
 }
 
 template <class T>
@@ -135,12 +144,14 @@ void set_key(void* obj, std::optional<std::int64_t> key) {
 /// Owns the objects of type T a session tracks; addresses are stable.
 template <class T>
 class typed_store final : public object_store {
-public:
+  public:
     void* emplace() override { return &singles_.emplace_back(); }
     T& add(T&& obj) { return singles_.emplace_back(std::move(obj)); }
-    std::vector<T>& add_all(std::vector<T>&& objs) { return batches_.emplace_back(std::move(objs)); }
+    std::vector<T>& add_all(std::vector<T>&& objs) {
+        return batches_.emplace_back(std::move(objs));
+    }
 
-private:
+  private:
     std::deque<T> singles_;
     std::deque<std::vector<T>> batches_;
 };
@@ -151,28 +162,27 @@ std::unique_ptr<object_store> make_store() {
 }
 
 /// Column descriptions of T: name, type and nullability per member, key flagged.
-[[nodiscard]] entity_mapping make_entity_mapping(std::string_view struct_name, std::string_view table,
-                                                 std::span<const std::string_view> names,
-                                                 std::span<const member_column> columns,
-                                                 std::size_t key_index, bool key_generated,
-                                                 const entity_mapping& (*self)());
+[[nodiscard]] entity_mapping
+make_entity_mapping(std::string_view struct_name, std::string_view table,
+                    std::span<const std::string_view> names, std::span<const member_column> columns,
+                    std::size_t key_index, bool key_generated, const entity_mapping& (*self)());
 
 template <class T>
 entity_mapping build_mapping() {
-        constexpr auto names = member_names<T>();
-        const auto columns = boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
-            return std::array<member_column, sizeof...(acc)>{
-                member_traits<std::remove_cvref_t<decltype(boost::hana::second(acc)(std::declval<T&>()))>>::column()...};
-        });
-        entity_mapping e = make_entity_mapping(type_name<T>(), table_traits<T>::name, names, columns,
-                                               key_index<T>(), key_traits<key_member_t<T>>::generated,
-                                               &mapping_of<T>);
-        e.bind_row = &detail::bind_row<T>;
-        e.load_row = &detail::load_row<T>;
-        e.get_key = &detail::get_key<T>;
-        e.set_key = &detail::set_key<T>;
-        e.make_store = &detail::make_store<T>;
-        return e;
+    constexpr auto names = member_names<T>();
+    const auto columns = boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
+        return std::array<member_column, sizeof...(acc)>{member_traits<std::remove_cvref_t<
+            decltype(boost::hana::second(acc)(std::declval<T&>()))>>::column()...};
+    });
+    entity_mapping e =
+        make_entity_mapping(type_name<T>(), table_traits<T>::name, names, columns, key_index<T>(),
+                            key_traits<key_member_t<T>>::generated, &mapping_of<T>);
+    e.bind_row = &detail::bind_row<T>;
+    e.load_row = &detail::load_row<T>;
+    e.get_key = &detail::get_key<T>;
+    e.set_key = &detail::set_key<T>;
+    e.make_store = &detail::make_store<T>;
+    return e;
 }
 
 /// Declared only: named where a struct cannot be mapped, after the static_assert fired.

@@ -26,8 +26,8 @@ enum class column_type : std::uint8_t {
     string,      ///< variable-length text
     text,        ///< unbounded text
     boolean,
-    blob,        ///< bytes
-    timestamp,   ///< point in time, UTC, microseconds
+    blob,      ///< bytes
+    timestamp, ///< point in time, UTC, microseconds
 };
 
 /// A column reference to `table.column`, as used by FOREIGN KEY.
@@ -39,7 +39,7 @@ struct foreign_key_ref {
 /// One column of a table. Built fluently: `column("id", column_type::integer).primary_key()`.
 /// Columns are nullable unless `not_null()` or `primary_key()` says otherwise.
 class column {
-public:
+  public:
     column(std::string name, column_type type);
 
     /// Marks the column as (part of) the primary key. A single integer primary key is
@@ -66,7 +66,7 @@ public:
         return foreign_key_;
     }
 
-private:
+  private:
     std::string name_;
     column_type type_;
     bool primary_key_ = false;
@@ -80,7 +80,7 @@ private:
 /// A table: a name and its columns. Owned by a `metadata`; references stay valid for the
 /// metadata's lifetime.
 class table {
-public:
+  public:
     table(std::string name, std::vector<column> columns);
 
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
@@ -100,14 +100,14 @@ public:
     /// A SELECT of all columns of this table.
     [[nodiscard]] select_statement select() const;
 
-private:
+  private:
     std::string name_;
     std::vector<column> columns_;
 };
 
 /// A collection of tables, created and dropped together.
 class metadata {
-public:
+  public:
     metadata() = default;
     metadata(const metadata&) = delete;
     metadata& operator=(const metadata&) = delete;
@@ -128,7 +128,7 @@ public:
     /// DROP TABLE IF EXISTS for every table, children first, in one transaction.
     void drop_all(engine& eng) const;
 
-private:
+  private:
     std::vector<std::unique_ptr<table>> tables_;
 };
 

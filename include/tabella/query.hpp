@@ -33,7 +33,7 @@ struct query_spec {
 /// The objects it returns are owned by the session.
 template <class T>
 class query {
-public:
+  public:
     explicit query(detail::session_state& s) noexcept : session_(&s) {}
 
     /// Adds a condition; several where() calls are joined with AND.
@@ -79,7 +79,7 @@ public:
         return detail::count_query(*session_, detail::mapping_of<T>(), spec_);
     }
 
-private:
+  private:
     detail::session_state* session_;
     detail::query_spec spec_;
 };

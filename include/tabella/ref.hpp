@@ -25,7 +25,7 @@ const entity_mapping& mapping_of();
 /// `std::optional<ref<P>>` makes the column nullable.
 template <class P>
 class ref {
-public:
+  public:
     ref() = default;
     /// Refers to `parent`, whose key may not exist yet: it is read at flush time, after
     /// the parent's table has been written.
@@ -44,7 +44,7 @@ public:
 
     friend bool operator==(const ref& a, const ref& b) { return a.key() == b.key(); }
 
-private:
+  private:
     P* parent_ = nullptr;
     std::optional<std::int64_t> key_;
 };

@@ -15,7 +15,7 @@ namespace tabella {
 
 /// One result row. Columns are reachable by index and by name.
 class row {
-public:
+  public:
     row() = default;
     row(std::shared_ptr<const std::vector<std::string>> columns, std::vector<value> values);
 
@@ -39,7 +39,7 @@ public:
     /// Rows compare by their values only.
     friend bool operator==(const row& a, const row& b) { return a.values_ == b.values_; }
 
-private:
+  private:
     std::shared_ptr<const std::vector<std::string>> columns_;
     std::vector<value> values_;
 };
@@ -50,7 +50,7 @@ std::ostream& operator<<(std::ostream& os, const row& r);
 /// The outcome of executing a statement: its rows, the count of rows affected, and for
 /// INSERTs the primary keys of the inserted rows where they are known.
 class result {
-public:
+  public:
     result() = default;
     result(std::shared_ptr<const std::vector<std::string>> columns, std::vector<row> rows,
            std::int64_t rowcount);
@@ -88,7 +88,7 @@ public:
     /// Used by the library to record inserted keys.
     void set_inserted_keys(std::vector<row> keys);
 
-private:
+  private:
     std::shared_ptr<const std::vector<std::string>> columns_;
     std::vector<row> rows_;
     std::int64_t rowcount_ = 0;

@@ -54,7 +54,7 @@ class session_state;
 /// Objects added to a session are owned by it; the references and spans it returns stay
 /// valid for the session's lifetime.
 class session {
-public:
+  public:
     /// A session with its own connection and transaction, begun at the first flush. The
     /// session keeps the engine (a shared handle) alive.
     explicit session(const engine& eng, session_options options = {});
@@ -85,7 +85,8 @@ public:
     template <class T>
     std::span<T> add_all(std::vector<T>&& objs) {
         const auto& m = detail::mapping_of<T>();
-        std::vector<T>& kept = static_cast<detail::typed_store<T>&>(store_for(m)).add_all(std::move(objs));
+        std::vector<T>& kept =
+            static_cast<detail::typed_store<T>&>(store_for(m)).add_all(std::move(objs));
         track(m, kept.data(), kept.size(), sizeof(T));
         return kept;
     }
@@ -133,7 +134,7 @@ public:
     /// Objects waiting to be inserted at the next flush.
     [[nodiscard]] std::size_t pending_count() const noexcept;
 
-private:
+  private:
     /// The state; throws usage_error for a closed or moved-from session.
     detail::session_state& state();
     detail::object_store& store_for(const detail::entity_mapping& m);

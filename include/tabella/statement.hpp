@@ -17,7 +17,7 @@ class table;
 
 /// Column name -> value for one row of an INSERT, in the order given.
 class param_set {
-public:
+  public:
     param_set() = default;
     param_set(std::initializer_list<std::pair<std::string, value>> items) : items_(items) {}
 
@@ -28,14 +28,14 @@ public:
     }
     [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
 
-private:
+  private:
     std::vector<std::pair<std::string, value>> items_;
 };
 
 /// INSERT INTO a table. `values(row)` gives one row; `values(rows)` gives many rows
 /// rendered as multi-VALUES statements (split at the connection's parameter limit).
 class insert_statement {
-public:
+  public:
     explicit insert_statement(const table& t) noexcept : table_(&t) {}
 
     /// One row: `insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}})`.
@@ -47,7 +47,7 @@ public:
     [[nodiscard]] const std::vector<param_set>& rows() const noexcept { return rows_; }
     [[nodiscard]] bool is_multi_values() const noexcept { return multi_; }
 
-private:
+  private:
     const table* table_;
     std::vector<param_set> rows_;
     bool multi_ = false;
@@ -55,7 +55,7 @@ private:
 
 /// SELECT columns FROM a table [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET m].
 class select_statement {
-public:
+  public:
     explicit select_statement(const table& t) noexcept : table_(&t) {}
 
     /// Adds a condition; several where() calls are joined with AND.
@@ -71,11 +71,9 @@ public:
     [[nodiscard]] const std::vector<order_term>& ordering() const noexcept { return order_; }
     [[nodiscard]] std::optional<std::int64_t> limit_count() const noexcept { return limit_; }
     [[nodiscard]] std::optional<std::int64_t> offset_count() const noexcept { return offset_; }
-    [[nodiscard]] const std::vector<std::string>& column_names() const noexcept {
-        return columns_;
-    }
+    [[nodiscard]] const std::vector<std::string>& column_names() const noexcept { return columns_; }
 
-private:
+  private:
     const table* table_;
     std::optional<condition> where_;
     std::vector<order_term> order_;

@@ -10,7 +10,7 @@ namespace tabella {
 
 /// A parsed database URL. User and password are percent-decoded.
 struct url {
-    std::string scheme;   ///< "sqlite" or "postgresql" ("postgres" is normalised to it)
+    std::string scheme; ///< "sqlite" or "postgresql" ("postgres" is normalised to it)
     std::string user;
     std::string password;
     std::string host;

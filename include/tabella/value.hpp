@@ -28,8 +28,8 @@ using blob = std::vector<std::byte>;
 /// object it was taken from, which must outlive the statement execution.
 struct param_ref {
     value_kind kind = value_kind::null;
-    std::int64_t integer = 0;  ///< integer, boolean (0/1) and timestamp (microseconds)
-    double real = 0.0;         ///< real
+    std::int64_t integer = 0;   ///< integer, boolean (0/1) and timestamp (microseconds)
+    double real = 0.0;          ///< real
     const void* data = nullptr; ///< text (UTF-8 bytes, not NUL-terminated) or blob
     std::size_t size = 0;       ///< byte count of data
 
@@ -61,7 +61,7 @@ struct param_ref {
 /// timestamp. Converts to C++ types with `as<T>()`, which throws `conversion_error` when
 /// the value does not fit T.
 class value {
-public:
+  public:
     value() noexcept = default;
     value(std::nullptr_t) noexcept {}
     value(std::nullopt_t) noexcept {}
@@ -102,7 +102,7 @@ public:
 
     friend bool operator==(const value&, const value&) = default;
 
-private:
+  private:
     std::variant<std::monostate, std::int64_t, double, bool, std::string, blob, timestamp> v_;
 };
 

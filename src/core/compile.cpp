@@ -27,13 +27,20 @@ void append_param(value v, const dialect& d, compiled_statement& out) {
 
 std::string_view comparison_sql(condition_op op) {
     switch (op) {
-    case condition_op::eq: return " = ";
-    case condition_op::ne: return " != ";
-    case condition_op::lt: return " < ";
-    case condition_op::le: return " <= ";
-    case condition_op::gt: return " > ";
-    case condition_op::ge: return " >= ";
-    default: return "";
+    case condition_op::eq:
+        return " = ";
+    case condition_op::ne:
+        return " != ";
+    case condition_op::lt:
+        return " < ";
+    case condition_op::le:
+        return " <= ";
+    case condition_op::gt:
+        return " > ";
+    case condition_op::ge:
+        return " >= ";
+    default:
+        return "";
     }
 }
 
@@ -74,7 +81,9 @@ void render_condition(const condition& cond, const dialect& d, compiled_statemen
         append_column(n.table, n.column, d, out.sql);
         out.sql += n.op == condition_op::is_null ? " IS NULL" : " IS NOT NULL";
         return;
-    case condition_op::in: render_in(n, d, out); return;
+    case condition_op::in:
+        render_in(n, d, out);
+        return;
     default:
         append_column(n.table, n.column, d, out.sql);
         out.sql += comparison_sql(n.op);
@@ -128,15 +137,23 @@ void check_value(const table& t, const column& c, const value& v) {
     bool ok = k == value_kind::null;
     switch (c.type()) {
     case column_type::integer:
-    case column_type::big_integer: ok = ok || k == value_kind::integer || k == value_kind::boolean; break;
-    case column_type::real: ok = ok || k == value_kind::real || k == value_kind::integer; break;
+    case column_type::big_integer:
+        ok = ok || k == value_kind::integer || k == value_kind::boolean;
+        break;
+    case column_type::real:
+        ok = ok || k == value_kind::real || k == value_kind::integer;
+        break;
     case column_type::string:
-    case column_type::text: ok = ok || k == value_kind::text; break;
+    case column_type::text:
+        ok = ok || k == value_kind::text;
+        break;
     case column_type::boolean:
         ok = ok || k == value_kind::boolean ||
              (k == value_kind::integer && (v.as<std::int64_t>() == 0 || v.as<std::int64_t>() == 1));
         break;
-    case column_type::blob: ok = ok || k == value_kind::blob; break;
+    case column_type::blob:
+        ok = ok || k == value_kind::blob;
+        break;
     case column_type::timestamp:
         ok = ok || k == value_kind::timestamp;
         if (k == value_kind::text) {

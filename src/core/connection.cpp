@@ -38,18 +38,30 @@ connection::~connection() {
     engine_->release(std::move(driver_));
 }
 
-const tabella::dialect& connection::dialect() const noexcept { return driver_->sql_dialect(); }
-std::size_t connection::parameter_limit() const { return driver_->parameter_limit(); }
-void connection::set_parameter_limit(std::size_t limit) { driver_->set_parameter_limit(limit); }
-const detail::echo_log& connection::echo() const noexcept { return engine_->echo(); }
+const tabella::dialect& connection::dialect() const noexcept {
+    return driver_->sql_dialect();
+}
+std::size_t connection::parameter_limit() const {
+    return driver_->parameter_limit();
+}
+void connection::set_parameter_limit(std::size_t limit) {
+    driver_->set_parameter_limit(limit);
+}
+const detail::echo_log& connection::echo() const noexcept {
+    return engine_->echo();
+}
 
 void connection::run_control(const std::string& sql) {
     echo().line(sql);
     driver_->execute_simple(sql);
 }
 
-transaction connection::begin() { return transaction(*this, depth_ + 1, false); }
-transaction connection::begin_write() { return transaction(*this, depth_ + 1, true); }
+transaction connection::begin() {
+    return transaction(*this, depth_ + 1, false);
+}
+transaction connection::begin_write() {
+    return transaction(*this, depth_ + 1, true);
+}
 
 result connection::execute(const select_statement& stmt) {
     const auto compiled = detail::compile_select(stmt, dialect());
@@ -58,7 +70,8 @@ result connection::execute(const select_statement& stmt) {
 
 result connection::execute_sql(std::string_view sql, const std::vector<value>& params) {
     if (params.size() > parameter_limit())
-        throw usage_error(std::to_string(params.size()) + " parameters exceed the connection's limit of " +
+        throw usage_error(std::to_string(params.size()) +
+                          " parameters exceed the connection's limit of " +
                           std::to_string(parameter_limit()));
     auto stmt = driver_->prepare(std::string(sql));
     std::vector<param_ref> refs;
@@ -93,8 +106,12 @@ transaction::~transaction() {
     }
 }
 
-void transaction::commit() { finish(true); }
-void transaction::rollback() { finish(false); }
+void transaction::commit() {
+    finish(true);
+}
+void transaction::rollback() {
+    finish(false);
+}
 
 void transaction::finish(bool commit) {
     if (!conn_) throw usage_error("the transaction is already finished");
@@ -121,7 +138,10 @@ void transaction::finish(bool commit) {
             conn.run_control("COMMIT");
         } catch (...) {
             // A failed COMMIT can leave the transaction open (SQLite); end it.
-            try { conn.run_control("ROLLBACK"); } catch (...) {}
+            try {
+                conn.run_control("ROLLBACK");
+            } catch (...) {
+            }
             throw;
         }
     } else if (commit) {

@@ -65,7 +65,7 @@ void flatten(const insert_shape& s, const param_set& row, std::size_t index,
 // Knows where the key of an inserted row comes from: the row itself, RETURNING, or the
 // driver's last generated id.
 class key_reader {
-public:
+  public:
     key_reader(const insert_shape& s, const driver_connection& driver) {
         const auto pk = s.target->primary_key_index();
         if (!pk) return;
@@ -93,7 +93,7 @@ public:
         return row(); // composite or ungenerated key: unknown
     }
 
-private:
+  private:
     std::optional<std::size_t> given_;
     bool generated_ = false;
     bool returning_ = false;
@@ -114,19 +114,24 @@ result insert_rows_one_by_one(connection& conn, const insert_shape& s,
     std::vector<row> inserted;
     inserted.reserve(rows.size());
     std::int64_t changed = 0;
-    run_atomically(conn, [&] {
-        auto stmt = conn.driver().prepare(sql);
-        conn.echo().line(sql);
-        if (rows.size() == 1) conn.echo().params(flat);
-        else conn.echo().param_sets(flat, s.names.size());
-        const std::size_t n = s.names.size();
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            row_buffer returned;
-            const auto params = std::span<const param_ref>(flat).subspan(i * n, n);
-            changed += stmt->execute(params, &returned);
-            inserted.push_back(keys.key(params, returned, conn.driver()));
-        }
-    }, rows.size() > 1, true);
+    run_atomically(
+        conn,
+        [&] {
+            auto stmt = conn.driver().prepare(sql);
+            conn.echo().line(sql);
+            if (rows.size() == 1)
+                conn.echo().params(flat);
+            else
+                conn.echo().param_sets(flat, s.names.size());
+            const std::size_t n = s.names.size();
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                row_buffer returned;
+                const auto params = std::span<const param_ref>(flat).subspan(i * n, n);
+                changed += stmt->execute(params, &returned);
+                inserted.push_back(keys.key(params, returned, conn.driver()));
+            }
+        },
+        rows.size() > 1, true);
     result out({}, {}, changed);
     out.set_inserted_keys(std::move(inserted));
     return out;
@@ -139,21 +144,24 @@ result insert_multi_values(connection& conn, const insert_shape& s,
     const std::size_t per_stmt = rows_per_statement(n, conn.parameter_limit());
     std::int64_t changed = 0;
     const bool multi = rows.size() > per_stmt;
-    run_atomically(conn, [&] {
-        std::vector<param_ref> flat;
-        // At most two shapes: full chunks, and the remainder.
-        std::unique_ptr<prepared_statement> full, tail;
-        for (std::size_t first = 0; first < rows.size(); first += per_stmt) {
-            const std::size_t count = std::min(per_stmt, rows.size() - first);
-            flat.clear();
-            for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
-            auto& stmt = count == per_stmt ? full : tail;
-            if (!stmt) stmt = conn.driver().prepare(d.insert(s.target->name(), s.names, count));
-            conn.echo().line(stmt->sql());
-            conn.echo().params(flat);
-            changed += stmt->execute(flat, nullptr);
-        }
-    }, multi, true);
+    run_atomically(
+        conn,
+        [&] {
+            std::vector<param_ref> flat;
+            // At most two shapes: full chunks, and the remainder.
+            std::unique_ptr<prepared_statement> full, tail;
+            for (std::size_t first = 0; first < rows.size(); first += per_stmt) {
+                const std::size_t count = std::min(per_stmt, rows.size() - first);
+                flat.clear();
+                for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
+                auto& stmt = count == per_stmt ? full : tail;
+                if (!stmt) stmt = conn.driver().prepare(d.insert(s.target->name(), s.names, count));
+                conn.echo().line(stmt->sql());
+                conn.echo().params(flat);
+                changed += stmt->execute(flat, nullptr);
+            }
+        },
+        multi, true);
     return result({}, {}, changed);
 }
 
@@ -187,8 +195,9 @@ result to_result(row_buffer&& rows, std::int64_t changed) {
     if (width) {
         out.reserve(rows.cells.size() / width);
         for (std::size_t i = 0; i + width <= rows.cells.size(); i += width)
-            out.emplace_back(columns, std::vector<value>(std::make_move_iterator(rows.cells.begin() + i),
-                                                         std::make_move_iterator(rows.cells.begin() + i + width)));
+            out.emplace_back(columns, std::vector<value>(
+                                          std::make_move_iterator(rows.cells.begin() + i),
+                                          std::make_move_iterator(rows.cells.begin() + i + width)));
     }
     return result(columns, std::move(out), changed);
 }

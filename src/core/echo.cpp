@@ -9,23 +9,28 @@ namespace tabella::detail {
 
 std::string format_param(const param_ref& p, std::size_t max_text) {
     switch (p.kind) {
-    case value_kind::null: return "NULL";
-    case value_kind::integer: return std::to_string(p.integer);
+    case value_kind::null:
+        return "NULL";
+    case value_kind::integer:
+        return std::to_string(p.integer);
     case value_kind::real: {
         std::string s = std::to_string(p.real);
         // to_string gives 6 decimals; trim trailing zeros but keep one digit after '.'
         while (s.size() > 2 && s.back() == '0' && s[s.size() - 2] != '.') s.pop_back();
         return s;
     }
-    case value_kind::boolean: return p.integer != 0 ? "1" : "0";
-    case value_kind::blob: return "<blob " + std::to_string(p.size) + " bytes>";
+    case value_kind::boolean:
+        return p.integer != 0 ? "1" : "0";
+    case value_kind::blob:
+        return "<blob " + std::to_string(p.size) + " bytes>";
     case value_kind::timestamp: {
         std::string quoted(1, '\'');
         quoted += format_timestamp(p.integer);
         quoted += '\'';
         return quoted;
     }
-    case value_kind::text: break;
+    case value_kind::text:
+        break;
     }
     const std::string_view text = p.text();
     std::string out = "'";

@@ -45,14 +45,16 @@ namespace {
 tabella::url name_memory_database(tabella::url u) {
     static std::atomic<unsigned> counter{0};
     if (u.is_memory() && !u.query.contains("memdb"))
-        u.query["memdb"] = "/tabella-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+        u.query["memdb"] =
+            "/tabella-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     return u;
 }
 
 } // namespace
 
 engine_state::engine_state(tabella::url u, engine_options opts, driver_factory factory)
-    : url_(name_memory_database(std::move(u))), options_(std::move(opts)), factory_(std::move(factory)),
+    : url_(name_memory_database(std::move(u))), options_(std::move(opts)),
+      factory_(std::move(factory)),
       echo_(options_.echo, options_.echo_sink, options_.echo_max_params, options_.echo_max_text),
       dialect_(url_.scheme == "sqlite" ? &sqlite_dialect() : &postgresql_dialect()) {}
 
@@ -98,10 +100,12 @@ void engine_state::release(std::unique_ptr<driver_connection> conn) noexcept {
         std::lock_guard lock(mutex_);
         --checked_out_;
         // An in-memory database lives while one of its connections is open: keep them all.
-        const bool keep = conn && conn->is_usable() &&
-                          (url_.is_memory() || idle_.size() < options_.pool_size);
-        if (keep) idle_.push_back(std::move(conn));
-        else closing = std::move(conn);
+        const bool keep =
+            conn && conn->is_usable() && (url_.is_memory() || idle_.size() < options_.pool_size);
+        if (keep)
+            idle_.push_back(std::move(conn));
+        else
+            closing = std::move(conn);
         // A connection lost to the server says the idle ones are most likely lost too
         // (a restart, a network cut): drop them rather than hand them out to fail.
         if (closing && !closing->is_usable() && !url_.is_memory()) idle_.clear();
@@ -118,9 +122,17 @@ engine create_engine(std::string_view text, engine_options options) {
                                                          std::move(factory)));
 }
 
-connection engine::connect() { return connection(state_, state_->acquire()); }
-const tabella::url& engine::url() const noexcept { return state_->url(); }
-const engine_options& engine::options() const noexcept { return state_->options(); }
-const tabella::dialect& engine::dialect() const noexcept { return state_->sql_dialect(); }
+connection engine::connect() {
+    return connection(state_, state_->acquire());
+}
+const tabella::url& engine::url() const noexcept {
+    return state_->url();
+}
+const engine_options& engine::options() const noexcept {
+    return state_->options();
+}
+const tabella::dialect& engine::dialect() const noexcept {
+    return state_->sql_dialect();
+}
 
 } // namespace tabella

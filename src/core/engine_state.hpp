@@ -14,7 +14,7 @@
 namespace tabella::detail {
 
 class engine_state {
-public:
+  public:
     engine_state(tabella::url u, engine_options opts, driver_factory factory);
 
     /// An idle connection, or a new one. For an in-memory SQLite database there is only one
@@ -28,7 +28,7 @@ public:
     [[nodiscard]] const echo_log& echo() const noexcept { return echo_; }
     [[nodiscard]] const dialect& sql_dialect() const noexcept { return *dialect_; }
 
-private:
+  private:
     tabella::url url_;
     engine_options options_;
     driver_factory factory_;

@@ -45,7 +45,9 @@ condition column_expr::operator>(value v) const {
 condition column_expr::operator>=(value v) const {
     return compare(*this, condition_op::ge, {std::move(v)});
 }
-condition column_expr::is_null() const { return compare(*this, condition_op::is_null, {}); }
+condition column_expr::is_null() const {
+    return compare(*this, condition_op::is_null, {});
+}
 condition column_expr::is_not_null() const {
     return compare(*this, condition_op::is_not_null, {});
 }
@@ -59,6 +61,8 @@ condition operator&&(const condition& a, const condition& b) {
 condition operator||(const condition& a, const condition& b) {
     return combine(condition_op::or_, {a, b});
 }
-condition operator!(const condition& a) { return combine(condition_op::not_, {a}); }
+condition operator!(const condition& a) {
+    return combine(condition_op::not_, {a});
+}
 
 } // namespace tabella

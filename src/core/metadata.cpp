@@ -46,7 +46,8 @@ table::table(std::string name, std::vector<column> columns)
     if (columns_.empty()) throw usage_error("table '" + name_ + "' has no columns");
     std::set<std::string_view> seen;
     for (const auto& c : columns_) {
-        if (c.name().empty()) throw usage_error("table '" + name_ + "' has a column without a name");
+        if (c.name().empty())
+            throw usage_error("table '" + name_ + "' has a column without a name");
         if (!seen.insert(c.name()).second)
             throw usage_error("table '" + name_ + "' defines column '" + c.name() + "' twice");
     }

@@ -79,6 +79,8 @@ const std::vector<row>& result::inserted_primary_key_rows() const {
     return *inserted_keys_;
 }
 
-void result::set_inserted_keys(std::vector<row> keys) { inserted_keys_ = std::move(keys); }
+void result::set_inserted_keys(std::vector<row> keys) {
+    inserted_keys_ = std::move(keys);
+}
 
 } // namespace tabella

@@ -54,7 +54,11 @@ select_statement& select_statement::columns(std::vector<std::string> names) {
     return *this;
 }
 
-insert_statement table::insert() const { return insert_statement(*this); }
-select_statement table::select() const { return select_statement(*this); }
+insert_statement table::insert() const {
+    return insert_statement(*this);
+}
+select_statement table::select() const {
+    return select_statement(*this);
+}
 
 } // namespace tabella

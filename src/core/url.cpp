@@ -61,8 +61,8 @@ void parse_query(std::string_view q, std::string_view whole, url& out) {
         const auto eq = item.find('=');
         if (eq == 0) fail(whole, "query option without a name");
         const auto key = percent_decode(item.substr(0, eq), whole);
-        const auto val =
-            eq == std::string_view::npos ? std::string{} : percent_decode(item.substr(eq + 1), whole);
+        const auto val = eq == std::string_view::npos ? std::string{}
+                                                      : percent_decode(item.substr(eq + 1), whole);
         out.query.insert_or_assign(key, val);
     }
 }
@@ -130,8 +130,8 @@ std::string encode(std::string_view part, std::string_view keep = {}) {
     std::string out;
     for (const char c : part) {
         const auto u = static_cast<unsigned char>(c);
-        const bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-                           c == '-' || c == '.' || c == '_' || c == '~' ||
+        const bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+                           (u >= '0' && u <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
                            keep.find(c) != std::string_view::npos;
         if (plain) {
             out += c;
@@ -195,7 +195,8 @@ url parse_url(std::string_view text) {
     }
     const auto slash = rest.find('/');
     parse_authority(rest.substr(0, slash), text, out);
-    if (slash != std::string_view::npos) out.database = percent_decode(rest.substr(slash + 1), text);
+    if (slash != std::string_view::npos)
+        out.database = percent_decode(rest.substr(slash + 1), text);
 
     if (out.scheme == "sqlite") {
         validate_sqlite(text, out);

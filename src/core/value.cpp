@@ -12,20 +12,28 @@ namespace tabella {
 
 std::string_view to_string(value_kind kind) noexcept {
     switch (kind) {
-    case value_kind::null: return "NULL";
-    case value_kind::integer: return "integer";
-    case value_kind::real: return "real";
-    case value_kind::boolean: return "boolean";
-    case value_kind::text: return "text";
-    case value_kind::blob: return "blob";
-    case value_kind::timestamp: return "timestamp";
+    case value_kind::null:
+        return "NULL";
+    case value_kind::integer:
+        return "integer";
+    case value_kind::real:
+        return "real";
+    case value_kind::boolean:
+        return "boolean";
+    case value_kind::text:
+        return "text";
+    case value_kind::blob:
+        return "blob";
+    case value_kind::timestamp:
+        return "timestamp";
     }
     return "unknown";
 }
 
 namespace {
 
-constexpr auto max_int64 = static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max());
+constexpr auto max_int64 =
+    static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max());
 
 std::int64_t checked_unsigned(unsigned long long v) {
     if (v > max_int64)
@@ -35,8 +43,8 @@ std::int64_t checked_unsigned(unsigned long long v) {
 }
 
 [[noreturn]] void mismatch(const value& v, std::string_view wanted) {
-    throw conversion_error("cannot convert a " + std::string(to_string(v.kind())) +
-                           " value to " + std::string(wanted));
+    throw conversion_error("cannot convert a " + std::string(to_string(v.kind())) + " value to " +
+                           std::string(wanted));
 }
 
 template <class T>
@@ -53,10 +61,13 @@ std::int64_t to_int64(const value& v, const param_ref& r) {
 // timestamp (microseconds) does not fit, and converting would overflow.
 std::chrono::system_clock::time_point to_time_point(timestamp t) {
     using namespace std::chrono;
-    constexpr auto lo = duration_cast<microseconds>(system_clock::time_point::min().time_since_epoch());
-    constexpr auto hi = duration_cast<microseconds>(system_clock::time_point::max().time_since_epoch());
+    constexpr auto lo =
+        duration_cast<microseconds>(system_clock::time_point::min().time_since_epoch());
+    constexpr auto hi =
+        duration_cast<microseconds>(system_clock::time_point::max().time_since_epoch());
     if (t.time_since_epoch() < lo || t.time_since_epoch() > hi)
-        throw conversion_error("timestamp " + detail::format_timestamp(t.time_since_epoch().count()) +
+        throw conversion_error("timestamp " +
+                               detail::format_timestamp(t.time_since_epoch().count()) +
                                " is outside the range of std::chrono::system_clock (1678-2261)");
     return system_clock::time_point(duration_cast<system_clock::duration>(t.time_since_epoch()));
 }
@@ -68,32 +79,44 @@ value::value(unsigned long long v) : v_(checked_unsigned(v)) {}
 
 value value::from_ref(const param_ref& r) {
     switch (r.kind) {
-    case value_kind::null: return {};
-    case value_kind::integer: return value(r.integer);
-    case value_kind::real: return value(r.real);
-    case value_kind::boolean: return value(r.integer != 0);
-    case value_kind::text: return value(r.text());
+    case value_kind::null:
+        return {};
+    case value_kind::integer:
+        return value(r.integer);
+    case value_kind::real:
+        return value(r.real);
+    case value_kind::boolean:
+        return value(r.integer != 0);
+    case value_kind::text:
+        return value(r.text());
     case value_kind::blob: {
         const auto* p = static_cast<const std::byte*>(r.data);
         return value(blob(p, p + r.size));
     }
-    case value_kind::timestamp: return value(timestamp(std::chrono::microseconds(r.integer)));
+    case value_kind::timestamp:
+        return value(timestamp(std::chrono::microseconds(r.integer)));
     }
     return {};
 }
 
 param_ref value::ref() const noexcept {
     switch (kind()) {
-    case value_kind::null: return param_ref::of_null();
-    case value_kind::integer: return param_ref::of_integer(std::get<std::int64_t>(v_));
-    case value_kind::real: return param_ref::of_real(std::get<double>(v_));
-    case value_kind::boolean: return param_ref::of_boolean(std::get<bool>(v_));
-    case value_kind::text: return param_ref::of_text(std::get<std::string>(v_));
+    case value_kind::null:
+        return param_ref::of_null();
+    case value_kind::integer:
+        return param_ref::of_integer(std::get<std::int64_t>(v_));
+    case value_kind::real:
+        return param_ref::of_real(std::get<double>(v_));
+    case value_kind::boolean:
+        return param_ref::of_boolean(std::get<bool>(v_));
+    case value_kind::text:
+        return param_ref::of_text(std::get<std::string>(v_));
     case value_kind::blob: {
         const auto& b = std::get<blob>(v_);
         return param_ref::of_blob(b.data(), b.size());
     }
-    case value_kind::timestamp: return param_ref::of_timestamp(std::get<timestamp>(v_));
+    case value_kind::timestamp:
+        return param_ref::of_timestamp(std::get<timestamp>(v_));
     }
     return {};
 }

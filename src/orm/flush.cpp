@@ -62,7 +62,8 @@ void run_flush(session_state& s, connection& conn) {
     try {
         for (auto* t : tables)
             if (t->pending) insert_pending(conn, *t, s.options());
-        for (std::size_t i = 0; i < tables.size(); ++i) updated[i] = update_changed(conn, *tables[i]);
+        for (std::size_t i = 0; i < tables.size(); ++i)
+            updated[i] = update_changed(conn, *tables[i]);
         for (auto it = tables.rbegin(); it != tables.rend(); ++it) // children first
             if ((*it)->removing) delete_removed(conn, **it);
     } catch (...) {
@@ -77,16 +78,16 @@ void run_flush(session_state& s, connection& conn) {
     }
 }
 
-void execute_checked(connection& conn, prepared_statement& stmt,
-                     std::span<const param_ref> params, std::int64_t expected,
-                     const entity_mapping& m, row_buffer* out) {
+void execute_checked(connection& conn, prepared_statement& stmt, std::span<const param_ref> params,
+                     std::int64_t expected, const entity_mapping& m, row_buffer* out) {
     conn.echo().line(stmt.sql());
     conn.echo().params(params);
     const std::int64_t changed = stmt.execute(params, out);
     if (changed != expected)
         throw sql_error("flush of " + m.table.name() + " (" + m.struct_name + "): expected " +
                             std::to_string(expected) + " rows to change, the database changed " +
-                            std::to_string(changed) + " (was the row changed or deleted by "
+                            std::to_string(changed) +
+                            " (was the row changed or deleted by "
                             "another transaction?)",
                         "", 0, stmt.sql());
 }

@@ -21,9 +21,8 @@ void insert_pending(connection& conn, table_runtime& t, const session_options& o
 void delete_removed(connection& conn, table_runtime& t);
 
 /// Runs `stmt` with `params`, echoing it, and checks it changed `expected` rows.
-void execute_checked(connection& conn, prepared_statement& stmt,
-                     std::span<const param_ref> params, std::int64_t expected,
-                     const entity_mapping& m, row_buffer* out = nullptr);
+void execute_checked(connection& conn, prepared_statement& stmt, std::span<const param_ref> params,
+                     std::int64_t expected, const entity_mapping& m, row_buffer* out = nullptr);
 
 /// Rethrows the current sql_error with the table and object position added to its message.
 [[noreturn]] void rethrow_with_context(const entity_mapping& m, std::string_view action,

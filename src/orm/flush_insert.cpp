@@ -25,7 +25,7 @@ std::string object_position(std::size_t index, std::size_t total) {
 
 /// Sends chunks of complete rows, keys included.
 class keyed_writer {
-public:
+  public:
     keyed_writer(connection& conn, table_runtime& t)
         : conn_(conn), t_(t), columns_(column_names(*t.map, true)) {}
     virtual ~keyed_writer() = default;
@@ -35,7 +35,7 @@ public:
     virtual void write(std::span<const std::uint32_t> entries, std::size_t first_pending,
                        std::size_t total) = 0;
 
-protected:
+  protected:
     /// Binds every column of every object of `entries` into params_, row after row.
     void bind_rows(std::span<const std::uint32_t> entries) {
         const std::size_t width = columns_.size();
@@ -52,12 +52,12 @@ protected:
 
 /// Sends rows with every column, keys included, as multi-row INSERTs.
 class chunk_writer final : public keyed_writer {
-public:
+  public:
     chunk_writer(connection& conn, table_runtime& t, std::size_t page_size)
         : keyed_writer(conn, t),
-          per_statement_(rows_per_statement(columns_.size(), conn.parameter_limit(),
-                                            page_size ? page_size
-                                                      : conn.dialect().preferred_rows_per_statement())) {
+          per_statement_(rows_per_statement(
+              columns_.size(), conn.parameter_limit(),
+              page_size ? page_size : conn.dialect().preferred_rows_per_statement())) {
         params_.reserve(per_statement_ * columns_.size());
     }
 
@@ -68,23 +68,28 @@ public:
         bind_rows(entries);
         // Full chunks share one statement; each group adds at most one remainder shape.
         auto& stmt = statements_[entries.size()];
-        if (!stmt) stmt = conn_.driver().prepare(conn_.dialect().insert(t_.map->table.name(), columns_, entries.size()));
+        if (!stmt)
+            stmt = conn_.driver().prepare(
+                conn_.dialect().insert(t_.map->table.name(), columns_, entries.size()));
         try {
-            execute_checked(conn_, *stmt, params_, static_cast<std::int64_t>(entries.size()), *t_.map);
+            execute_checked(conn_, *stmt, params_, static_cast<std::int64_t>(entries.size()),
+                            *t_.map);
         } catch (const sql_error&) {
             const auto failed = locate_failure(entries);
             rethrow_with_context(*t_.map, "inserting into",
-                                 failed ? object_position(entries[*failed] - first_pending, total) : "");
+                                 failed ? object_position(entries[*failed] - first_pending, total)
+                                        : "");
         }
     }
 
-private:
+  private:
     // SQLite keeps the transaction usable after a failed statement: replay the chunk row by
     // row to find the object the database rejects (the flush is rolled back anyway).
     std::optional<std::size_t> locate_failure(std::span<const std::uint32_t> entries) {
         if (conn_.dialect().name() != "sqlite" || entries.size() < 2) return std::nullopt;
         try {
-            auto single = conn_.driver().prepare(conn_.dialect().insert(t_.map->table.name(), columns_, 1));
+            auto single =
+                conn_.driver().prepare(conn_.dialect().insert(t_.map->table.name(), columns_, 1));
             const std::size_t width = columns_.size();
             for (std::size_t r = 0; r < entries.size(); ++r) {
                 try {
@@ -104,7 +109,7 @@ private:
 
 /// Sends rows with every column, keys included, with COPY FROM STDIN (PostgreSQL).
 class copy_writer final : public keyed_writer {
-public:
+  public:
     copy_writer(connection& conn, table_runtime& t, std::size_t page_size)
         : keyed_writer(conn, t), per_chunk_(page_size ? page_size : 10000) {}
 
@@ -129,19 +134,21 @@ public:
                         " rows of " + std::to_string(entries.size()));
     }
 
-private:
+  private:
     std::size_t per_chunk_;
 };
 
 /// One prepared single-row INSERT without the key column, reused for every object; the
 /// key comes back by RETURNING or the driver's last generated id.
 class row_by_row_writer {
-public:
+  public:
     row_by_row_writer(connection& conn, table_runtime& t) : conn_(conn), t_(t) {
         const auto& m = *t.map;
         std::string sql = conn.dialect().insert(m.table.name(), column_names(m, false), 1);
         returning_ = conn.driver().returns_keys_with_returning();
-        if (returning_) sql += " RETURNING " + conn.dialect().quote_identifier(m.table.columns()[m.key_index].name());
+        if (returning_)
+            sql += " RETURNING " +
+                   conn.dialect().quote_identifier(m.table.columns()[m.key_index].name());
         stmt_ = conn.driver().prepare(std::move(sql));
     }
 
@@ -155,15 +162,16 @@ public:
         try {
             execute_checked(conn_, *stmt_, params, 1, m, &returned);
         } catch (const sql_error&) {
-            rethrow_with_context(m, "inserting into", object_position(entry - first_pending, total));
+            rethrow_with_context(m, "inserting into",
+                                 object_position(entry - first_pending, total));
         }
-        const std::int64_t key = returning_ ? returned.cells.at(0).as<std::int64_t>()
-                                            : conn_.driver().last_insert_id();
+        const std::int64_t key =
+            returning_ ? returned.cells.at(0).as<std::int64_t>() : conn_.driver().last_insert_id();
         m.set_key(t_.objects[entry], key);
         t_.flags[entry] |= entry_key_assigned;
     }
 
-private:
+  private:
     connection& conn_;
     table_runtime& t_;
     bool returning_ = false;
@@ -172,7 +180,7 @@ private:
 
 /// Walks the pending objects of a table in insertion order, one group at a time.
 class pending_walker {
-public:
+  public:
     explicit pending_walker(table_runtime& t) : t_(t) {}
     /// Fills `out` with up to `max` more pending entries whose key is set (or unset).
     bool next(bool key_set, std::size_t max, std::vector<std::uint32_t>& out) {
@@ -186,7 +194,7 @@ public:
         return !out.empty();
     }
 
-private:
+  private:
     table_runtime& t_;
     std::size_t preset_pos_ = 0, generated_pos_ = 0;
 };
@@ -194,7 +202,7 @@ private:
 /// Objects whose key the database generates: keys reserved a chunk at a time and written
 /// into the objects before their rows are sent; row by row where reserving is not safe.
 class generated_key_inserter {
-public:
+  public:
     generated_key_inserter(connection& conn, table_runtime& t, const session_options& opts,
                            keyed_writer& writer, std::size_t first_pending, std::size_t total)
         : conn_(conn), t_(t), strategy_(opts.strategy), writer_(writer),
@@ -209,7 +217,8 @@ public:
     /// Inserts `chunk`; `remaining` counts it and the generated-key objects after it.
     void insert(std::span<const std::uint32_t> chunk, std::size_t remaining) {
         const entity_mapping& m = *t_.map;
-        if (reserve_ && next_key_ + chunk.size() > keys_.size()) reserve_block(std::max(chunk.size(), remaining));
+        if (reserve_ && next_key_ + chunk.size() > keys_.size())
+            reserve_block(std::max(chunk.size(), remaining));
         if (!reserve_) return insert_one_by_one(chunk);
         for (const auto e : chunk) {
             m.set_key(t_.objects[e], keys_[next_key_++]);
@@ -218,7 +227,7 @@ public:
         writer_.write(chunk, first_pending_, total_);
     }
 
-private:
+  private:
     // Keys are reserved in blocks of up to 65,536: one round trip for many statements,
     // at most 512 KiB of keys held at a time.
     void reserve_block(std::size_t wanted) {
@@ -226,17 +235,20 @@ private:
         const std::size_t count = std::min<std::size_t>(wanted, 65536);
         keys_.clear();
         next_key_ = 0;
-        reserve_ = conn_.driver().reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
-                                               count, keys_);
+        reserve_ = conn_.driver().reserve_keys(m.table.name(),
+                                               m.table.columns()[m.key_index].name(), count, keys_);
         if (reserve_ && keys_.size() != count)
             throw error("flush of " + m.table.name() + ": the driver reserved " +
-                        std::to_string(keys_.size()) + " keys for " + std::to_string(count) + " rows");
+                        std::to_string(keys_.size()) + " keys for " + std::to_string(count) +
+                        " rows");
     }
 
     void insert_one_by_one(std::span<const std::uint32_t> chunk) {
         if (strategy_ == insert_strategy::reserve_keys || strategy_ == insert_strategy::copy)
-            throw usage_error("flush of " + t_.map->table.name() + ": keys cannot be reserved for this "
-                              "table (it has triggers, or its key is not a plain generated integer)");
+            throw usage_error(
+                "flush of " + t_.map->table.name() +
+                ": keys cannot be reserved for this "
+                "table (it has triggers, or its key is not a plain generated integer)");
         if (!single_) single_ = std::make_unique<row_by_row_writer>(conn_, t_);
         for (const auto e : chunk) single_->write(e, first_pending_, total_);
     }
@@ -256,11 +268,14 @@ private:
 
 void insert_pending(connection& conn, table_runtime& t, const session_options& opts) {
     // COPY is the fastest way into PostgreSQL (bench/RESULTS.md), so automatic takes it there.
-    const bool copy = opts.strategy == insert_strategy::copy ||
-                      (opts.strategy == insert_strategy::automatic && conn.driver().supports_copy());
+    const bool copy =
+        opts.strategy == insert_strategy::copy ||
+        (opts.strategy == insert_strategy::automatic && conn.driver().supports_copy());
     std::unique_ptr<keyed_writer> writer;
-    if (copy) writer = std::make_unique<copy_writer>(conn, t, opts.page_size);
-    else writer = std::make_unique<chunk_writer>(conn, t, opts.page_size);
+    if (copy)
+        writer = std::make_unique<copy_writer>(conn, t, opts.page_size);
+    else
+        writer = std::make_unique<chunk_writer>(conn, t, opts.page_size);
     // Positions in messages count from the first pending object, in the order added.
     std::size_t first_pending = 0;
     while (!(t.flags[first_pending] & entry_pending)) ++first_pending;

@@ -33,7 +33,7 @@ void check_key_unchanged(const table_runtime& t, std::uint32_t e) {
 }
 
 class update_writer {
-public:
+  public:
     update_writer(connection& conn, table_runtime& t) : conn_(conn), t_(t) {}
 
     void write(std::uint32_t e, std::uint64_t mask, const param_ref* refs) {
@@ -47,11 +47,12 @@ public:
         try {
             execute_checked(conn_, *stmt, params, 1, m);
         } catch (const sql_error&) {
-            rethrow_with_context(m, "updating", " (key " + std::to_string(*m.get_key(t_.objects[e])) + ")");
+            rethrow_with_context(m, "updating",
+                                 " (key " + std::to_string(*m.get_key(t_.objects[e])) + ")");
         }
     }
 
-private:
+  private:
     std::unique_ptr<prepared_statement> prepare(std::uint64_t mask) {
         const entity_mapping& m = *t_.map;
         std::vector<std::string_view> set;
@@ -94,7 +95,9 @@ void delete_removed(connection& conn, table_runtime& t) {
     const auto& key_column = m.table.columns()[m.key_index].name();
     auto send = [&] {
         auto& stmt = keys.size() == per_statement ? full : tail;
-        if (!stmt) stmt = conn.driver().prepare(conn.dialect().delete_by_keys(m.table.name(), key_column, keys.size()));
+        if (!stmt)
+            stmt = conn.driver().prepare(
+                conn.dialect().delete_by_keys(m.table.name(), key_column, keys.size()));
         try {
             execute_checked(conn, *stmt, keys, static_cast<std::int64_t>(keys.size()), m);
         } catch (const sql_error&) {

@@ -9,7 +9,7 @@
 namespace tabella::detail {
 
 class identity_map {
-public:
+  public:
     /// The entry of `key`, if tracked.
     [[nodiscard]] std::optional<std::uint32_t> find(std::int64_t key) const;
     /// Adds key -> entry; extends the previous run when both continue it.
@@ -18,7 +18,7 @@ public:
     void erase(std::int64_t key);
     void clear() noexcept { runs_.clear(); }
 
-private:
+  private:
     struct run {
         std::uint32_t first_entry;
         std::uint32_t length;

@@ -19,8 +19,8 @@ void* materialize(table_runtime& t, const value* cells) {
     try {
         m.load_row(obj, cells);
     } catch (const conversion_error& err) {
-        throw conversion_error("loading " + m.table.name() + " row with key " + std::to_string(key) +
-                               " into " + m.struct_name + ": " + err.what());
+        throw conversion_error("loading " + m.table.name() + " row with key " +
+                               std::to_string(key) + " into " + m.struct_name + ": " + err.what());
     }
     const auto e = t.add_entry(obj, entry_persistent);
     t.take_snapshot(e);

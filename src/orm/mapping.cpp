@@ -1,11 +1,11 @@
 // Non-template halves of the mapping: table descriptions, conversions, fingerprints,
 // create_all / drop_all for mapped structs.
+#include "tabella/mapping.hpp"
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/detail/member_traits.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/engine.hpp"
 #include "tabella/error.hpp"
-#include "tabella/mapping.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -24,8 +24,10 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
     for (std::size_t i = 0; i < names.size(); ++i) {
         const member_column& mc = columns[i];
         column c(std::string(names[i]), mc.type);
-        if (i == key_index) c.primary_key(key_generated);
-        else c.nullable(mc.nullable);
+        if (i == key_index)
+            c.primary_key(key_generated);
+        else
+            c.nullable(mc.nullable);
         if (mc.parent) {
             c.references(std::string(mc.parent_table), std::string(mc.parent_key));
             if (mc.parent != self &&
@@ -34,8 +36,15 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
         }
         cols.push_back(std::move(c));
     }
-    return entity_mapping{std::string(struct_name), table(std::string(table_name), std::move(cols)),
-                          key_index, key_generated, nullptr, nullptr, nullptr, nullptr, nullptr,
+    return entity_mapping{std::string(struct_name),
+                          table(std::string(table_name), std::move(cols)),
+                          key_index,
+                          key_generated,
+                          nullptr,
+                          nullptr,
+                          nullptr,
+                          nullptr,
+                          nullptr,
                           std::move(parents)};
 }
 
@@ -46,7 +55,8 @@ column_expr column_of(const entity_mapping& m, std::size_t index) {
     return {m.table.name(), m.table.columns()[index].name()};
 }
 
-std::vector<const entity_mapping*> parents_first(const std::vector<const entity_mapping*>& mappings) {
+std::vector<const entity_mapping*>
+parents_first(const std::vector<const entity_mapping*>& mappings) {
     std::vector<const entity_mapping*> out;
     std::set<const entity_mapping*> placed, visiting;
     std::function<void(const entity_mapping*)> visit = [&](const entity_mapping* m) {
@@ -93,11 +103,14 @@ constexpr std::uint64_t mix(std::uint64_t x) noexcept { // splitmix64 finalizer
 std::uint64_t fingerprint(const param_ref& p) noexcept {
     const auto tag = static_cast<std::uint64_t>(p.kind) << 56;
     switch (p.kind) {
-    case value_kind::null: return mix(tag);
+    case value_kind::null:
+        return mix(tag);
     case value_kind::integer:
     case value_kind::boolean:
-    case value_kind::timestamp: return mix(static_cast<std::uint64_t>(p.integer) + tag) ^ tag;
-    case value_kind::real: return mix(std::bit_cast<std::uint64_t>(p.real) + tag) ^ tag;
+    case value_kind::timestamp:
+        return mix(static_cast<std::uint64_t>(p.integer) + tag) ^ tag;
+    case value_kind::real:
+        return mix(std::bit_cast<std::uint64_t>(p.real) + tag) ^ tag;
     case value_kind::text:
     case value_kind::blob: {
         const std::string_view bytes(static_cast<const char*>(p.data), p.size);

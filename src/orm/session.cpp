@@ -8,7 +8,8 @@ namespace tabella {
 namespace detail {
 
 std::uint32_t table_runtime::add_entry(void* obj, std::uint16_t f) {
-    if (objects.size() >= UINT32_MAX) throw usage_error("a session tracks at most 2^32 objects a type");
+    if (objects.size() >= UINT32_MAX)
+        throw usage_error("a session tracks at most 2^32 objects a type");
     objects.push_back(obj);
     flags.push_back(f);
     return static_cast<std::uint32_t>(objects.size() - 1);
@@ -204,12 +205,24 @@ detail::session_state& session::state() {
     return *state_;
 }
 
-void session::flush() { state().flush(); }
-void session::commit() { state().commit(); }
-void session::rollback() { state().rollback(); }
-void session::close() { state().close(); }
-bool session::is_closed() const noexcept { return !state_ || state_->is_closed(); }
-std::size_t session::pending_count() const noexcept { return state_ ? state_->pending_count() : 0; }
+void session::flush() {
+    state().flush();
+}
+void session::commit() {
+    state().commit();
+}
+void session::rollback() {
+    state().rollback();
+}
+void session::close() {
+    state().close();
+}
+bool session::is_closed() const noexcept {
+    return !state_ || state_->is_closed();
+}
+std::size_t session::pending_count() const noexcept {
+    return state_ ? state_->pending_count() : 0;
+}
 
 detail::object_store& session::store_for(const detail::entity_mapping& m) {
     return *state().runtime(m).store;

@@ -54,7 +54,7 @@ struct table_runtime {
 
 /// Everything behind a tabella::session.
 class session_state {
-public:
+  public:
     session_state(engine eng, session_options opts);
     session_state(connection& conn, session_options opts);
     ~session_state();
@@ -78,7 +78,7 @@ public:
     void close();
     [[nodiscard]] bool is_closed() const noexcept { return closed_; }
 
-private:
+  private:
     /// Session bookkeeping after the transaction is gone (rolled back or lost).
     void forget_transaction_work();
     /// After a failed flush: ends the session's transaction if nothing in it is worth

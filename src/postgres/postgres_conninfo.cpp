@@ -48,9 +48,8 @@ std::string postgres_conninfo(const url& u) {
     // Later keywords win in libpq, so query options override the parts of the URL.
     for (const auto& [key, value] : u.query) {
         if (!is_keyword(key))
-            throw usage_error("invalid database URL '" + postgres_url_for_messages(u) +
-                              "': '" + hide_password(key, u) +
-                              "' is not a libpq connection keyword");
+            throw usage_error("invalid database URL '" + postgres_url_for_messages(u) + "': '" +
+                              hide_password(key, u) + "' is not a libpq connection keyword");
         append_keyword(out, key, value);
     }
     return out;
@@ -58,7 +57,8 @@ std::string postgres_conninfo(const url& u) {
 
 std::string hide_password(std::string text, const url& u) {
     replace_all(text, u.password);
-    if (const auto it = u.query.find("password"); it != u.query.end()) replace_all(text, it->second);
+    if (const auto it = u.query.find("password"); it != u.query.end())
+        replace_all(text, it->second);
     return text;
 }
 
@@ -77,6 +77,8 @@ std::string clean_message(std::string_view message, const url& u) {
     return hide_password(std::move(out), u);
 }
 
-std::string postgres_url_for_messages(const url& u) { return hide_password(u.masked(), u); }
+std::string postgres_url_for_messages(const url& u) {
+    return hide_password(u.masked(), u);
+}
 
 } // namespace tabella::detail

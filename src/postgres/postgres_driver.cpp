@@ -34,7 +34,7 @@ std::unique_ptr<pqxx::connection> open_connection(const url& u) {
 }
 
 class pg_connection final : public driver_connection {
-public:
+  public:
     explicit pg_connection(const url& u) : url_(u), conn_(open_connection(u)), tx_(*conn_) {
         set_up_session();
     }
@@ -57,8 +57,8 @@ public:
                           "RETURNING; it has no last insert id");
     }
     bool returns_keys_with_returning() const noexcept override { return true; }
-    bool reserve_keys(const std::string& table, const std::string& key_column,
-                      std::size_t count, std::vector<std::int64_t>& out) override;
+    bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
+                      std::vector<std::int64_t>& out) override;
     std::optional<std::int64_t> copy_rows(const std::string& table,
                                           std::span<const std::string> columns,
                                           std::span<const param_ref> flat) override;
@@ -69,12 +69,12 @@ public:
 
     /// Runs `sql` once with `params`. `name` is the statement's server-side name, given
     /// (and the statement prepared) at its second execution; the first runs unnamed.
-    pqxx::result run(const std::string& sql, std::string& name,
-                     std::span<const param_ref> params, bool first);
+    pqxx::result run(const std::string& sql, std::string& name, std::span<const param_ref> params,
+                     bool first);
     /// Drops the server-side statement `name` (no-op for "").
     void forget(const std::string& name) noexcept;
 
-private:
+  private:
     template <class F>
     pqxx::result guarded(const std::string& sql, F&& work);
     [[noreturn]] void lose(const char* why);
@@ -94,7 +94,7 @@ private:
 };
 
 class pg_statement final : public prepared_statement {
-public:
+  public:
     pg_statement(pg_connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
     pg_statement(const pg_statement&) = delete;
     pg_statement& operator=(const pg_statement&) = delete;
@@ -107,7 +107,7 @@ public:
     }
     const std::string& sql() const noexcept override { return sql_; }
 
-private:
+  private:
     pg_connection& conn_;
     std::string sql_;
     std::string name_;
@@ -121,7 +121,7 @@ std::unique_ptr<prepared_statement> pg_connection::prepare(std::string sql) {
 // A statement run once costs one round trip (PQexecParams, nothing to deallocate); one run
 // again is prepared under a unique name at its second execution and reused from then on.
 pqxx::result pg_connection::run(const std::string& sql, std::string& name,
-                                 std::span<const param_ref> params, bool first) {
+                                std::span<const param_ref> params, bool first) {
     if (params.size() > limit_)
         throw usage_error("statement binds " + std::to_string(params.size()) +
                           " parameters, more than the connection's limit of " +
@@ -165,7 +165,8 @@ bool pg_connection::reserve_keys(const std::string& table, const std::string& ke
     row_buffer keys;
     if (!reserve_statement_) reserve_statement_ = std::make_unique<pg_statement>(*this, sql);
     reserve_statement_->execute(params, &keys);
-    if (keys.cells.size() != 3 || keys.cells[1].as<std::int64_t>() != static_cast<std::int64_t>(count))
+    if (keys.cells.size() != 3 ||
+        keys.cells[1].as<std::int64_t>() != static_cast<std::int64_t>(count))
         return false;
     if (keys.cells[2].is_null()) { // consecutive
         const auto first = keys.cells[0].as<std::int64_t>();
@@ -221,7 +222,10 @@ void pg_connection::forget(const std::string& name) noexcept {
         conn_->unprepare(name);
     } catch (...) {
         // DEALLOCATE is refused inside a failed transaction; retried once it has ended.
-        try { orphans_.push_back(name); } catch (...) {}
+        try {
+            orphans_.push_back(name);
+        } catch (...) {
+        }
     }
 }
 
@@ -249,7 +253,8 @@ pqxx::result pg_connection::guarded(const std::string& sql, F&& work) {
         // E.g. FATAL admin_shutdown: the server answered, then closed the connection
         // (libpqxx may not have noticed the close yet, e.g. in the middle of a COPY).
         const std::string state = sqlstate_of(e);
-        if (!conn_->is_open() || state.starts_with("57P") || state.starts_with("08")) lose(e.what());
+        if (!conn_->is_open() || state.starts_with("57P") || state.starts_with("08"))
+            lose(e.what());
         throw_postgres_error(e, sql, url_);
     } catch (const std::logic_error& e) { // libpqxx's usage_error, argument_error...
         throw usage_error("postgresql: " + clean_message(e.what(), url_) + " [" +
@@ -275,8 +280,7 @@ void pg_connection::set_up_session() {
         // the only date style the result decoder reads.
         (void)tx_.exec("SET extra_float_digits = 3; SET DateStyle = 'ISO'");
     } catch (const pqxx::failure& e) {
-        throw connection_error("cannot set up the session on '" +
-                               postgres_url_for_messages(url_) +
+        throw connection_error("cannot set up the session on '" + postgres_url_for_messages(url_) +
                                "': " + clean_message(e.what(), url_));
     }
 }

@@ -15,8 +15,15 @@ namespace {
 
 // Type OIDs from pg_type.h; they are fixed for built-in types.
 enum : pqxx::oid {
-    bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_oid = 23,
-    float4_oid = 700, float8_oid = 701, timestamp_oid = 1114, timestamptz_oid = 1184,
+    bool_oid = 16,
+    bytea_oid = 17,
+    int8_oid = 20,
+    int2_oid = 21,
+    int4_oid = 23,
+    float4_oid = 700,
+    float8_oid = 701,
+    timestamp_oid = 1114,
+    timestamptz_oid = 1184,
     numeric_oid = 1700,
 };
 
@@ -26,15 +33,21 @@ decoder decoder_for(pqxx::oid type) {
     switch (type) {
     case int2_oid:
     case int4_oid:
-    case int8_oid: return decoder::integer;
+    case int8_oid:
+        return decoder::integer;
     case float4_oid:
     case float8_oid:
-    case numeric_oid: return decoder::real;
-    case bool_oid: return decoder::boolean;
-    case bytea_oid: return decoder::blob;
+    case numeric_oid:
+        return decoder::real;
+    case bool_oid:
+        return decoder::boolean;
+    case bytea_oid:
+        return decoder::blob;
     case timestamp_oid:
-    case timestamptz_oid: return decoder::timestamp;
-    default: return decoder::text;
+    case timestamptz_oid:
+        return decoder::timestamp;
+    default:
+        return decoder::text;
     }
 }
 
@@ -95,12 +108,18 @@ value decode(decoder d, const pqxx::field& f, std::string_view column) {
     if (f.is_null()) return value();
     const std::string_view text(f.c_str(), f.size());
     switch (d) {
-    case decoder::integer: return value(parse_number<std::int64_t>(text, column, "an integer"));
-    case decoder::real: return value(parse_number<double>(text, column, "a real"));
-    case decoder::boolean: return value(text == "t");
-    case decoder::blob: return value(decode_bytea(f, column));
-    case decoder::timestamp: return value(decode_timestamp(text));
-    case decoder::text: break;
+    case decoder::integer:
+        return value(parse_number<std::int64_t>(text, column, "an integer"));
+    case decoder::real:
+        return value(parse_number<double>(text, column, "a real"));
+    case decoder::boolean:
+        return value(text == "t");
+    case decoder::blob:
+        return value(decode_bytea(f, column));
+    case decoder::timestamp:
+        return value(decode_timestamp(text));
+    case decoder::text:
+        break;
     }
     return value(std::string(text));
 }
@@ -143,13 +162,20 @@ void check_postgres_params(std::span<const param_ref> params) {
 
 std::string postgres_param_text(const param_ref& p) {
     switch (p.kind) {
-    case value_kind::null: return {};
-    case value_kind::integer: return std::to_string(p.integer);
-    case value_kind::real: return real_text(p.real);
-    case value_kind::boolean: return p.integer ? "t" : "f";
-    case value_kind::text: return std::string(p.text());
-    case value_kind::blob: return bytea_text(p);
-    case value_kind::timestamp: return format_timestamp(p.integer) + "+00";
+    case value_kind::null:
+        return {};
+    case value_kind::integer:
+        return std::to_string(p.integer);
+    case value_kind::real:
+        return real_text(p.real);
+    case value_kind::boolean:
+        return p.integer ? "t" : "f";
+    case value_kind::text:
+        return std::string(p.text());
+    case value_kind::blob:
+        return bytea_text(p);
+    case value_kind::timestamp:
+        return format_timestamp(p.integer) + "+00";
     }
     return {};
 }
@@ -159,11 +185,20 @@ namespace {
 void append_copy_escaped(std::string& line, std::string_view text) {
     for (const char c : text) {
         switch (c) {
-        case '\\': line += "\\\\"; break;
-        case '\t': line += "\\t"; break;
-        case '\n': line += "\\n"; break;
-        case '\r': line += "\\r"; break;
-        default: line += c;
+        case '\\':
+            line += "\\\\";
+            break;
+        case '\t':
+            line += "\\t";
+            break;
+        case '\n':
+            line += "\\n";
+            break;
+        case '\r':
+            line += "\\r";
+            break;
+        default:
+            line += c;
         }
     }
 }
@@ -175,15 +210,20 @@ void append_copy_escaped(std::string& line, std::string_view text) {
 // value) are written straight into the line, without a string of their own.
 void append_copy_field(std::string& line, const param_ref& p) {
     switch (p.kind) {
-    case value_kind::null: line += "\\N"; return;
+    case value_kind::null:
+        line += "\\N";
+        return;
     case value_kind::integer: {
         char buf[24];
         const auto end = std::to_chars(buf, buf + sizeof buf, p.integer).ptr;
         line.append(buf, end);
         return;
     }
-    case value_kind::text: append_copy_escaped(line, p.text()); return;
-    default: append_copy_escaped(line, pqxx::string_traits<param_ref>::to_string(p));
+    case value_kind::text:
+        append_copy_escaped(line, p.text());
+        return;
+    default:
+        append_copy_escaped(line, pqxx::string_traits<param_ref>::to_string(p));
     }
 }
 

@@ -5,7 +5,7 @@ namespace tabella {
 namespace {
 
 class sqlite_dialect_impl final : public dialect {
-public:
+  public:
     std::string_view name() const noexcept override { return "sqlite"; }
     // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32; the connection reports the real one.
     std::size_t default_parameter_limit() const noexcept override { return 32766; }
@@ -24,14 +24,22 @@ public:
             (c.type() == column_type::integer || c.type() == column_type::big_integer))
             return "INTEGER";
         switch (c.type()) {
-        case column_type::integer: return "INTEGER";
-        case column_type::big_integer: return "BIGINT";
-        case column_type::real: return "REAL";
-        case column_type::string: return "VARCHAR";
-        case column_type::text: return "TEXT";
-        case column_type::boolean: return "BOOLEAN";
-        case column_type::blob: return "BLOB";
-        case column_type::timestamp: return "TIMESTAMP";
+        case column_type::integer:
+            return "INTEGER";
+        case column_type::big_integer:
+            return "BIGINT";
+        case column_type::real:
+            return "REAL";
+        case column_type::string:
+            return "VARCHAR";
+        case column_type::text:
+            return "TEXT";
+        case column_type::boolean:
+            return "BOOLEAN";
+        case column_type::blob:
+            return "BLOB";
+        case column_type::timestamp:
+            return "TIMESTAMP";
         }
         return "TEXT";
     }

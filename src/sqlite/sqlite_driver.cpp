@@ -24,7 +24,7 @@ int open_mode(const url& u) {
 }
 
 class sqlite_connection final : public driver_connection {
-public:
+  public:
     sqlite_connection(const url& u, const engine_options& opts) {
         int flags = open_mode(u) | SQLITE_OPEN_NOMUTEX;
         std::string path = u.database;
@@ -44,7 +44,8 @@ public:
         sqlite3_extended_result_codes(db_, 1);
         keys_ = sqlite_key_reserver(db_);
         sqlite3_busy_timeout(db_, static_cast<int>(opts.busy_timeout.count()));
-        max_params_ = static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+        max_params_ =
+            static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
         try {
             // Reading the schema proves the file is a database; foreign keys are off in
             // SQLite unless each connection asks.
@@ -68,8 +69,8 @@ public:
     }
     void set_parameter_limit(std::size_t limit) override {
         // SQLite cannot raise a limit past its compile-time maximum; it clamps.
-        const int wanted = limit > max_params_ ? static_cast<int>(max_params_)
-                                               : static_cast<int>(limit);
+        const int wanted =
+            limit > max_params_ ? static_cast<int>(max_params_) : static_cast<int>(limit);
         sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, wanted);
     }
     std::unique_ptr<prepared_statement> prepare(std::string sql) override {
@@ -88,7 +89,7 @@ public:
     }
     bool is_usable() const noexcept override { return db_ != nullptr; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::size_t max_params_ = 0;
     sqlite_key_reserver keys_{nullptr};

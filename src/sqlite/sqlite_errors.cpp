@@ -13,21 +13,33 @@ const char* sqlstate_of(int rc, const std::string& message) {
     switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-    case SQLITE_CONSTRAINT_ROWID: return "23505";
-    case SQLITE_CONSTRAINT_NOTNULL: return "23502";
-    case SQLITE_CONSTRAINT_FOREIGNKEY: return "23503";
-    case SQLITE_CONSTRAINT_CHECK: return "23514";
-    default: break;
+    case SQLITE_CONSTRAINT_ROWID:
+        return "23505";
+    case SQLITE_CONSTRAINT_NOTNULL:
+        return "23502";
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return "23503";
+    case SQLITE_CONSTRAINT_CHECK:
+        return "23514";
+    default:
+        break;
     }
     switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: return "23000";
-    case SQLITE_FULL: return "53100";        // disk_full
+    case SQLITE_CONSTRAINT:
+        return "23000";
+    case SQLITE_FULL:
+        return "53100"; // disk_full
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return "55P03";      // lock_not_available
-    case SQLITE_READONLY: return "25006";    // read_only_sql_transaction
-    case SQLITE_TOOBIG: return "54000";      // program_limit_exceeded
-    case SQLITE_RANGE: return "08P01";       // bind index out of range
-    case SQLITE_MISMATCH: return "42804";    // datatype_mismatch
+    case SQLITE_LOCKED:
+        return "55P03"; // lock_not_available
+    case SQLITE_READONLY:
+        return "25006"; // read_only_sql_transaction
+    case SQLITE_TOOBIG:
+        return "54000"; // program_limit_exceeded
+    case SQLITE_RANGE:
+        return "08P01"; // bind index out of range
+    case SQLITE_MISMATCH:
+        return "42804"; // datatype_mismatch
     case SQLITE_ERROR:
         if (message.find("no such table") != std::string::npos) return "42P01";
         if (message.find("no such column") != std::string::npos ||
@@ -39,7 +51,8 @@ const char* sqlstate_of(int rc, const std::string& message) {
             return "42601";
         if (message.find("already exists") != std::string::npos) return "42P07";
         return "42000";
-    default: return "XX000";
+    default:
+        return "XX000";
     }
 }
 

@@ -21,7 +21,8 @@ std::int64_t sqlite_key_reserver::scalar(const std::string& sql, const std::vect
 void sqlite_key_reserver::learn(const std::string& table, const std::string& key_column,
                                 table_facts& facts) {
     const bool no_triggers =
-        scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?", {table}) == 0;
+        scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?",
+               {table}) == 0;
     // The key is the rowid only when it is the single primary-key column declared exactly
     // INTEGER, in a table WITH rowid.
     const bool key_is_rowid =
@@ -40,7 +41,8 @@ void sqlite_key_reserver::learn(const std::string& table, const std::string& key
 
 bool sqlite_key_reserver::reserve(const std::string& table, const std::string& key_column,
                                   std::size_t count, std::vector<std::int64_t>& out) {
-    if (!schema_version_) schema_version_ = std::make_unique<sqlite_statement>(db_, "PRAGMA schema_version");
+    if (!schema_version_)
+        schema_version_ = std::make_unique<sqlite_statement>(db_, "PRAGMA schema_version");
     row_buffer version;
     (void)schema_version_->execute({}, &version);
     const auto current = version.cells.at(0).as<std::int64_t>();
@@ -57,7 +59,8 @@ bool sqlite_key_reserver::reserve(const std::string& table, const std::string& k
     if (facts.autoincrement)
         base = std::max(base, scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", {table}));
     // At the largest rowid SQLite picks keys at random: no block can be reserved.
-    if (base < 0 || static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - base) < count)
+    if (base < 0 ||
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - base) < count)
         return false;
     for (std::size_t i = 1; i <= count; ++i) out.push_back(base + static_cast<std::int64_t>(i));
     return true;

@@ -15,7 +15,7 @@ struct sqlite3;
 namespace tabella::detail {
 
 class sqlite_key_reserver {
-public:
+  public:
     explicit sqlite_key_reserver(sqlite3* db) : db_(db) {}
 
     /// See driver_connection::reserve_keys. Safe only when the table has no triggers
@@ -24,7 +24,7 @@ public:
     bool reserve(const std::string& table, const std::string& key_column, std::size_t count,
                  std::vector<std::int64_t>& out);
 
-private:
+  private:
     struct table_facts {
         std::int64_t schema_version = -1;
         bool safe = false;

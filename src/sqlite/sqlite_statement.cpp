@@ -13,10 +13,16 @@ namespace {
 
 void bind(sqlite3_stmt* stmt, int index, const param_ref& p, std::string& scratch) {
     switch (p.kind) {
-    case value_kind::null: sqlite3_bind_null(stmt, index); return;
+    case value_kind::null:
+        sqlite3_bind_null(stmt, index);
+        return;
     case value_kind::integer:
-    case value_kind::boolean: sqlite3_bind_int64(stmt, index, p.integer); return;
-    case value_kind::real: sqlite3_bind_double(stmt, index, p.real); return;
+    case value_kind::boolean:
+        sqlite3_bind_int64(stmt, index, p.integer);
+        return;
+    case value_kind::real:
+        sqlite3_bind_double(stmt, index, p.real);
+        return;
     case value_kind::text:
         check_text_parameter(p.text(), static_cast<std::size_t>(index));
         // SQLITE_STATIC: the caller's data outlives the execution; no copy is made.
@@ -25,8 +31,10 @@ void bind(sqlite3_stmt* stmt, int index, const param_ref& p, std::string& scratc
                             SQLITE_STATIC, SQLITE_UTF8);
         return;
     case value_kind::blob:
-        if (p.size == 0) sqlite3_bind_zeroblob(stmt, index, 0); // empty, not NULL
-        else sqlite3_bind_blob64(stmt, index, p.data, p.size, SQLITE_STATIC);
+        if (p.size == 0)
+            sqlite3_bind_zeroblob(stmt, index, 0); // empty, not NULL
+        else
+            sqlite3_bind_blob64(stmt, index, p.data, p.size, SQLITE_STATIC);
         return;
     case value_kind::timestamp:
         scratch = format_timestamp(p.integer);
@@ -38,8 +46,10 @@ void bind(sqlite3_stmt* stmt, int index, const param_ref& p, std::string& scratc
 
 value read_cell(sqlite3_stmt* stmt, int col) {
     switch (sqlite3_column_type(stmt, col)) {
-    case SQLITE_INTEGER: return value(static_cast<std::int64_t>(sqlite3_column_int64(stmt, col)));
-    case SQLITE_FLOAT: return value(sqlite3_column_double(stmt, col));
+    case SQLITE_INTEGER:
+        return value(static_cast<std::int64_t>(sqlite3_column_int64(stmt, col)));
+    case SQLITE_FLOAT:
+        return value(sqlite3_column_double(stmt, col));
     case SQLITE_TEXT: {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
         return value(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, col))));
@@ -48,7 +58,8 @@ value read_cell(sqlite3_stmt* stmt, int col) {
         const auto* p = static_cast<const std::byte*>(sqlite3_column_blob(stmt, col));
         return value(blob(p, p + sqlite3_column_bytes(stmt, col)));
     }
-    default: return value();
+    default:
+        return value();
     }
 }
 
@@ -60,7 +71,9 @@ sqlite_statement::sqlite_statement(sqlite3* db, std::string sql) : db_(db), sql_
     if (rc != SQLITE_OK) throw_sqlite_error(db_, sqlite3_extended_errcode(db_), sql_);
 }
 
-sqlite_statement::~sqlite_statement() { sqlite3_finalize(stmt_); }
+sqlite_statement::~sqlite_statement() {
+    sqlite3_finalize(stmt_);
+}
 
 std::int64_t sqlite_statement::execute(std::span<const param_ref> params, row_buffer* out) {
     const int expected = sqlite3_bind_parameter_count(stmt_);

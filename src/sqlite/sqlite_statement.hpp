@@ -9,7 +9,7 @@ struct sqlite3_stmt;
 namespace tabella::detail {
 
 class sqlite_statement final : public prepared_statement {
-public:
+  public:
     /// Prepares `sql`; throws the typed error SQLite's message calls for.
     sqlite_statement(sqlite3* db, std::string sql);
     sqlite_statement(const sqlite_statement&) = delete;
@@ -19,7 +19,7 @@ public:
     std::int64_t execute(std::span<const param_ref> params, row_buffer* out) override;
     const std::string& sql() const noexcept override { return sql_; }
 
-private:
+  private:
     sqlite3* db_;
     std::string sql_;
     sqlite3_stmt* stmt_ = nullptr;

@@ -13,4 +13,6 @@ struct tabella::table_traits<keyless> {
     static constexpr std::string_view name = "keyless";
 };
 
-void misuse(tabella::session& s) { s.add(keyless{"x"}); }
+void misuse(tabella::session& s) {
+    s.add(keyless{"x"});
+}

@@ -9,4 +9,6 @@ struct untabled {
     BOOST_HANA_DEFINE_STRUCT(untabled, (std::optional<std::int64_t>, id));
 };
 
-void misuse(tabella::session& s) { (void)s.get<untabled>(1); }
+void misuse(tabella::session& s) {
+    (void)s.get<untabled>(1);
+}

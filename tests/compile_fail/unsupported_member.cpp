@@ -14,4 +14,6 @@ struct tabella::table_traits<bad_student> {
     static constexpr std::string_view name = "bad_students";
 };
 
-void misuse(tabella::engine& eng) { tabella::create_all<bad_student>(eng); }
+void misuse(tabella::engine& eng) {
+    tabella::create_all<bad_student>(eng);
+}

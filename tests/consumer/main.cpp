@@ -7,8 +7,8 @@ int main() {
     using enum tabella::column_type;
     auto engine = tabella::create_engine("sqlite://");
     tabella::metadata meta;
-    const auto& t = meta.add_table("t", {tabella::column("id", integer).primary_key(),
-                                         tabella::column("name", string)});
+    const auto& t = meta.add_table(
+        "t", {tabella::column("id", integer).primary_key(), tabella::column("name", string)});
     meta.create_all(engine);
     auto conn = engine.connect();
     const auto key = conn.execute(t.insert().values({{"name", "consumer"}})).inserted_primary_key();

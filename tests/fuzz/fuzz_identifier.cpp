@@ -28,13 +28,15 @@ sqlite3* db() {
 std::string single(const std::string& sql, bool names) {
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db(), sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) != SQLITE_OK)
-        std::abort(); // the quoting produced SQL that does not parse
+    if (sqlite3_prepare_v2(db(), sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) !=
+        SQLITE_OK)
+        std::abort();                // the quoting produced SQL that does not parse
     if (tail && *tail) std::abort(); // something escaped into a second statement
     if (sqlite3_step(stmt) != SQLITE_ROW) std::abort();
-    std::string out = names ? sqlite3_column_name(stmt, 0)
-                            : std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
-                                          static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0)));
+    std::string out = names
+                          ? sqlite3_column_name(stmt, 0)
+                          : std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
+                                        static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0)));
     sqlite3_finalize(stmt);
     return out;
 }

@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (m.password != (u.password.empty() ? "" : "***")) std::abort();
         auto query = u.query;
         if (query.contains("password")) query["password"] = "***";
-        if (m.user != u.user || m.host != u.host || m.port != u.port ||
-            m.database != u.database || m.query != query || m.scheme != u.scheme)
+        if (m.user != u.user || m.host != u.host || m.port != u.port || m.database != u.database ||
+            m.query != query || m.scheme != u.scheme)
             std::abort();
     } catch (const tabella::usage_error& e) {
         const std::string_view msg = e.what();

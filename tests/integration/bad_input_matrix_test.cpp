@@ -12,7 +12,7 @@ using models::student;
 
 template <class B>
 class bad_input_matrix : public college_test<B> {
-protected:
+  protected:
     struct bad_case {
         const char* what;
         std::function<void()> run;
@@ -56,65 +56,103 @@ TYPED_TEST(bad_input_matrix, every_bad_input_gets_its_typed_error) {
     const std::string not_utf8 = "caf\xe9"; // Latin-1, not UTF-8
     using T = TestFixture;
     this->run_all({
-        T::template expect<usage_error>("URL without a scheme", [] { (void)create_engine("college.db"); }),
-        T::template expect<usage_error>("URL with an unknown scheme", [] { (void)create_engine("oracle://h/db"); }),
-        T::template expect<usage_error>("URL with a bad port", [] { (void)create_engine("postgresql://h:99999/db"); }),
-        T::template expect<usage_error>("sqlite URL with a host", [] { (void)create_engine("sqlite://h/x.db"); }),
-        T::template expect<usage_error>("unknown sqlite option", [] { (void)create_engine("sqlite:///x.db?journal=wal"); }),
-        T::template expect<syntax_error>("unknown table", [&] { eng.connect().execute_sql("SELECT * FROM nowhere"); }),
-        T::template expect<usage_error>("unknown column in values()",
-                                        [&] { eng.connect().execute(s.insert().values({{"nick", "x"}})); }),
+        T::template expect<usage_error>("URL without a scheme",
+                                        [] { (void)create_engine("college.db"); }),
+        T::template expect<usage_error>("URL with an unknown scheme",
+                                        [] { (void)create_engine("oracle://h/db"); }),
+        T::template expect<usage_error>("URL with a bad port",
+                                        [] { (void)create_engine("postgresql://h:99999/db"); }),
+        T::template expect<usage_error>("sqlite URL with a host",
+                                        [] { (void)create_engine("sqlite://h/x.db"); }),
+        T::template expect<usage_error>("unknown sqlite option",
+                                        [] { (void)create_engine("sqlite:///x.db?journal=wal"); }),
+        T::template expect<syntax_error>(
+            "unknown table", [&] { eng.connect().execute_sql("SELECT * FROM nowhere"); }),
+        T::template expect<usage_error>(
+            "unknown column in values()",
+            [&] {
+                eng.connect().execute(s.insert().values({{"nick", "x"}}));
+            }),
         T::template expect<usage_error>("unknown column in c()", [&] { (void)s.c("nick"); }),
-        T::template expect<syntax_error>("unknown column in SQL", [&] { eng.connect().execute_sql("SELECT nick FROM students"); }),
-        T::template expect<conversion_error>("text into an integer column",
-                                             [&] { eng.connect().execute(s.insert().values({{"name", "a"}, {"age", "x"}})); }),
-        T::template expect<conversion_error>("integer into a text column",
-                                             [&] { eng.connect().execute(s.insert().values({{"name", 5}})); }),
-        T::template expect<conversion_error>("reading text as an integer",
-                                             [&] { (void)eng.connect().execute_sql("SELECT 'x'").template scalar<int>(); }),
-        T::template expect<conversion_error>("reading NULL as a non-optional",
-                                             [&] { (void)eng.connect().execute_sql("SELECT NULL").template scalar<std::string>(); }),
-        T::template expect<not_null_violation>("NULL into NOT NULL",
-                                               [&] { eng.connect().execute(s.insert().values({{"name", nullptr}})); }),
-        T::template expect<conversion_error>("text that is not UTF-8",
-                                             [&] { eng.connect().execute(s.insert().values({{"name", not_utf8}})); }),
-        T::template expect<usage_error>("rows naming different columns", [&] {
-            eng.connect().execute(s.insert().values(std::vector<param_set>{{{"name", "a"}}, {{"lastname", "b"}}}));
-        }),
-        T::template expect<usage_error>("one row over the parameter limit", [&] {
-            auto conn = eng.connect();
-            conn.set_parameter_limit(2);
-            conn.execute(s.insert().values(std::vector<param_set>{{{"name", "a"}, {"lastname", "b"}, {"age", 1}}}));
-        }),
-        T::template expect<usage_error>("SQL text over the parameter limit", [&] {
-            auto conn = eng.connect();
-            conn.set_parameter_limit(2);
-            conn.execute_sql("SELECT 1 WHERE 1 IN (?, ?, ?)", {1, 2, 3});
-        }),
-        T::template expect<usage_error>("an empty identifier", [&] { (void)eng.dialect().quote_identifier(""); }),
-        T::template expect<usage_error>("a NUL byte in an identifier",
-                                        [&] { (void)eng.dialect().quote_identifier(std::string("a\0b", 3)); }),
-        T::template expect<usage_error>("flush on a closed session", [&] {
-            session ses(eng);
-            ses.close();
-            ses.flush();
-        }),
-        T::template expect<usage_error>("add to a closed session", [&] {
-            session ses(eng);
-            ses.close();
-            ses.add(student{std::nullopt, "a", "b", 1});
-        }),
-        T::template expect<usage_error>("removing an object the session does not own", [&] {
-            session ses(eng);
-            student stranger{std::nullopt, "a", "b", 1};
-            ses.remove(stranger);
-        }),
-        T::template expect<usage_error>("finishing a transaction twice", [&] {
-            auto conn = eng.connect();
-            auto tx = conn.begin();
-            tx.commit();
-            tx.commit();
-        }),
+        T::template expect<syntax_error>(
+            "unknown column in SQL",
+            [&] { eng.connect().execute_sql("SELECT nick FROM students"); }),
+        T::template expect<conversion_error>(
+            "text into an integer column",
+            [&] {
+                eng.connect().execute(s.insert().values({{"name", "a"}, {"age", "x"}}));
+            }),
+        T::template expect<conversion_error>(
+            "integer into a text column",
+            [&] {
+                eng.connect().execute(s.insert().values({{"name", 5}}));
+            }),
+        T::template expect<conversion_error>(
+            "reading text as an integer",
+            [&] { (void)eng.connect().execute_sql("SELECT 'x'").template scalar<int>(); }),
+        T::template expect<conversion_error>(
+            "reading NULL as a non-optional",
+            [&] { (void)eng.connect().execute_sql("SELECT NULL").template scalar<std::string>(); }),
+        T::template expect<not_null_violation>(
+            "NULL into NOT NULL",
+            [&] {
+                eng.connect().execute(s.insert().values({{"name", nullptr}}));
+            }),
+        T::template expect<conversion_error>(
+            "text that is not UTF-8",
+            [&] {
+                eng.connect().execute(s.insert().values({{"name", not_utf8}}));
+            }),
+        T::template expect<usage_error>("rows naming different columns",
+                                        [&] {
+                                            eng.connect().execute(
+                                                s.insert().values(std::vector<param_set>{
+                                                    {{"name", "a"}}, {{"lastname", "b"}}}));
+                                        }),
+        T::template expect<usage_error>("one row over the parameter limit",
+                                        [&] {
+                                            auto conn = eng.connect();
+                                            conn.set_parameter_limit(2);
+                                            conn.execute(s.insert().values(std::vector<param_set>{
+                                                {{"name", "a"}, {"lastname", "b"}, {"age", 1}}}));
+                                        }),
+        T::template expect<usage_error>(
+            "SQL text over the parameter limit",
+            [&] {
+                auto conn = eng.connect();
+                conn.set_parameter_limit(2);
+                conn.execute_sql("SELECT 1 WHERE 1 IN (?, ?, ?)", {1, 2, 3});
+            }),
+        T::template expect<usage_error>("an empty identifier",
+                                        [&] { (void)eng.dialect().quote_identifier(""); }),
+        T::template expect<usage_error>(
+            "a NUL byte in an identifier",
+            [&] { (void)eng.dialect().quote_identifier(std::string("a\0b", 3)); }),
+        T::template expect<usage_error>("flush on a closed session",
+                                        [&] {
+                                            session ses(eng);
+                                            ses.close();
+                                            ses.flush();
+                                        }),
+        T::template expect<usage_error>("add to a closed session",
+                                        [&] {
+                                            session ses(eng);
+                                            ses.close();
+                                            ses.add(student{std::nullopt, "a", "b", 1});
+                                        }),
+        T::template expect<usage_error>("removing an object the session does not own",
+                                        [&] {
+                                            session ses(eng);
+                                            student stranger{std::nullopt, "a", "b", 1};
+                                            ses.remove(stranger);
+                                        }),
+        T::template expect<usage_error>("finishing a transaction twice",
+                                        [&] {
+                                            auto conn = eng.connect();
+                                            auto tx = conn.begin();
+                                            tx.commit();
+                                            tx.commit();
+                                        }),
     });
     // Names with quotes and keywords, and long strings, are not errors: they round-trip.
     auto conn = eng.connect();

@@ -26,8 +26,10 @@ TYPED_TEST(concurrency, threads_with_their_own_sessions_insert_at_the_same_time)
                     session s(this->eng(), {.page_size = 100});
                     std::vector<student> batch;
                     for (int i = 0; i < per_thread / 4; ++i)
-                        batch.push_back({std::nullopt, "t" + std::to_string(t) + "-" + std::to_string(round * 1000 + i),
-                                         "thread", t});
+                        batch.push_back(
+                            {std::nullopt,
+                             "t" + std::to_string(t) + "-" + std::to_string(round * 1000 + i),
+                             "thread", t});
                     auto objs = s.add_all(std::move(batch));
                     s.commit();
                     kept[t].insert(kept[t].end(), objs.begin(), objs.end());

@@ -26,7 +26,8 @@ TYPED_TEST(core_bad_input, value_of_the_wrong_type_is_a_conversion_error) {
     EXPECT_THROW(conn.execute(this->students().insert().values({{"name", "a"}, {"age", "old"}})),
                  conversion_error);
     EXPECT_THROW(conn.execute(this->students().insert().values({{"name", 12}})), conversion_error);
-    std::vector<param_set> rows{{{"name", "ok"}, {"score", 1.0}}, {{"name", "bad"}, {"score", "x"}}};
+    std::vector<param_set> rows{{{"name", "ok"}, {"score", 1.0}},
+                                {{"name", "bad"}, {"score", "x"}}};
     EXPECT_THROW(conn.execute(this->students().insert(), rows), conversion_error);
     EXPECT_EQ(this->count_students(), 0);
 }
@@ -71,7 +72,8 @@ TYPED_TEST(core_bad_input, duplicate_primary_key_is_a_unique_violation) {
 
 TYPED_TEST(core_bad_input, quotes_backslashes_and_unicode_round_trip) {
     auto conn = this->eng().connect();
-    const std::string tricky = "O'Brien \"the\" \\ '); DROP TABLE students; -- \xc3\xa9\xe6\x97\xa5";
+    const std::string tricky =
+        "O'Brien \"the\" \\ '); DROP TABLE students; -- \xc3\xa9\xe6\x97\xa5";
     conn.execute(this->students().insert().values({{"name", tricky}}));
     EXPECT_EQ(conn.execute_sql("SELECT name FROM students").scalar(), value(tricky));
 }
@@ -95,16 +97,19 @@ TYPED_TEST(core_bad_input, names_that_need_quoting_work_end_to_end) {
     using enum column_type;
     tabella::metadata meta;
     const auto& order = meta.add_table("order", {
-        column("id", integer).primary_key(),
-        column("first name", string),
-        column("say \"hi\"", string),
-        column("Select", integer),
-    });
+                                                    column("id", integer).primary_key(),
+                                                    column("first name", string),
+                                                    column("say \"hi\"", string),
+                                                    column("Select", integer),
+                                                });
     meta.create_all(this->eng());
     auto conn = this->eng().connect();
-    auto r = conn.execute(order.insert().values({{"first name", "A"}, {"say \"hi\"", "q"}, {"Select", 3}}));
+    auto r = conn.execute(
+        order.insert().values({{"first name", "A"}, {"say \"hi\"", "q"}, {"Select", 3}}));
     EXPECT_EQ(r.inserted_primary_key()[0], value(1));
-    auto row = conn.execute(order.select().where(order.c("Select") == 3).order_by(order.c("first name"))).one();
+    auto row =
+        conn.execute(order.select().where(order.c("Select") == 3).order_by(order.c("first name")))
+            .one();
     EXPECT_EQ(row.template get<std::string>("first name"), "A");
     EXPECT_EQ(row.template get<std::string>("say \"hi\""), "q");
     meta.drop_all(this->eng());
@@ -132,7 +137,11 @@ TEST(core_bad_url, malformed_urls_are_usage_errors_that_hide_the_password) {
 TEST(core_bad_url, a_file_that_is_not_a_database_is_a_connection_error) {
     const auto url = sqlite_file::url();
     const auto path = parse_url(url).database;
-    { std::FILE* f = std::fopen(path.c_str(), "wb"); std::fputs("this is not a database, just text, long enough to be read as a header", f); std::fclose(f); }
+    {
+        std::FILE* f = std::fopen(path.c_str(), "wb");
+        std::fputs("this is not a database, just text, long enough to be read as a header", f);
+        std::fclose(f);
+    }
     auto eng = create_engine(url);
     EXPECT_THROW((void)eng.connect(), connection_error);
     auto missing = create_engine("sqlite:////nonexistent-dir-tabella/x.db");

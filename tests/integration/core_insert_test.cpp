@@ -30,14 +30,14 @@ TYPED_TEST(core_insert, one_row_with_explicit_key_reports_that_key) {
 TYPED_TEST(core_insert, executemany_returns_each_rows_key_in_order) {
     auto conn = this->eng().connect();
     std::vector<param_set> rows;
-    for (int i = 0; i < 50; ++i)
-        rows.push_back({{"name", "n" + std::to_string(i)}, {"age", i}});
+    for (int i = 0; i < 50; ++i) rows.push_back({{"name", "n" + std::to_string(i)}, {"age", i}});
     auto r = conn.execute(this->students().insert(), rows);
     ASSERT_EQ(r.inserted_primary_key_rows().size(), 50u);
     EXPECT_EQ(r.rowcount(), 50);
     for (int i = 0; i < 50; ++i) {
         const auto key = r.inserted_primary_key_rows()[i][0];
-        auto row = conn.execute(this->students().select().where(this->students().c("id") == key)).one();
+        auto row =
+            conn.execute(this->students().select().where(this->students().c("id") == key)).one();
         EXPECT_EQ(row.template get<std::string>("name"), "n" + std::to_string(i));
         EXPECT_EQ(row.template get<int>("age"), i);
     }
@@ -45,8 +45,10 @@ TYPED_TEST(core_insert, executemany_returns_each_rows_key_in_order) {
 
 TYPED_TEST(core_insert, multi_values_inserts_every_row_in_one_statement) {
     auto conn = this->eng().connect();
-    auto r = conn.execute(this->students().insert().values(std::vector<param_set>{
-        {{"name", "a"}, {"score", 1.5}}, {{"name", "b"}, {"score", 2.5}}, {{"name", "c"}, {"score", 3.5}}}));
+    auto r = conn.execute(
+        this->students().insert().values(std::vector<param_set>{{{"name", "a"}, {"score", 1.5}},
+                                                                {{"name", "b"}, {"score", 2.5}},
+                                                                {{"name", "c"}, {"score", 3.5}}}));
     EXPECT_EQ(r.rowcount(), 3);
     EXPECT_THROW((void)r.inserted_primary_key_rows(), usage_error);
     EXPECT_THROW((void)r.inserted_primary_key(), usage_error);
@@ -79,8 +81,8 @@ TYPED_TEST(core_insert, rows_with_different_columns_are_an_error_and_insert_noth
 
 TYPED_TEST(core_insert, failed_executemany_leaves_no_partial_rows) {
     auto conn = this->eng().connect();
-    std::vector<param_set> rows{{{"id", 1}, {"name", "a"}}, {{"id", 2}, {"name", "b"}},
-                                {{"id", 1}, {"name", "dup"}}};
+    std::vector<param_set> rows{
+        {{"id", 1}, {"name", "a"}}, {{"id", 2}, {"name", "b"}}, {{"id", 1}, {"name", "dup"}}};
     EXPECT_THROW(conn.execute(this->students().insert(), rows), unique_violation);
     EXPECT_EQ(this->count_students(), 0);
 }

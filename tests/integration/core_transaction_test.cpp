@@ -58,10 +58,12 @@ TYPED_TEST(core_transaction, echo_shows_statement_parameters_and_commit) {
     std::string ph1 = "?", ph2 = "?", returning;
     if (conn.dialect().name() == "postgresql") ph1 = "$1", ph2 = "$2", returning = " RETURNING id";
     const std::vector<std::string> expected{
-        conn.dialect().name() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN", "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,
+        conn.dialect().name() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN",
+        "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,
         "('Bob', 'Chrismansyah')", "COMMIT"};
     ASSERT_GE(this->echo_lines_.size(), expected.size());
-    EXPECT_EQ(std::vector<std::string>(this->echo_lines_.begin(), this->echo_lines_.begin() + 4), expected);
+    EXPECT_EQ(std::vector<std::string>(this->echo_lines_.begin(), this->echo_lines_.begin() + 4),
+              expected);
 }
 
 TYPED_TEST(core_transaction, echo_abbreviates_long_parameter_lists) {
@@ -73,7 +75,8 @@ TYPED_TEST(core_transaction, echo_abbreviates_long_parameter_lists) {
     for (const auto& l : this->echo_lines_) longest = std::max(longest, l.size());
     EXPECT_LT(longest, 20000u); // the SQL text itself is long; the parameters are cut
     bool truncated = false;
-    for (const auto& l : this->echo_lines_) truncated |= l.find("parameters truncated") != std::string::npos;
+    for (const auto& l : this->echo_lines_)
+        truncated |= l.find("parameters truncated") != std::string::npos;
     EXPECT_TRUE(truncated);
     this->echo_lines_.clear();
     conn.execute(this->students().insert(), rows);

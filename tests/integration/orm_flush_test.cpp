@@ -9,7 +9,7 @@ using models::student;
 
 template <class B>
 class orm_flush : public orm_test<B> {
-protected:
+  protected:
     // Every object's key must point at the row holding its own values.
     void expect_rows_match(std::span<const student> objs) {
         const auto rows = this->rows();
@@ -36,10 +36,18 @@ protected:
 };
 TYPED_TEST_SUITE(orm_flush, all_backends);
 
-TYPED_TEST(orm_flush, keys_for_1_object) { this->flush_and_check(1); }
-TYPED_TEST(orm_flush, keys_for_999_objects) { this->flush_and_check(999); }
-TYPED_TEST(orm_flush, keys_for_1000_objects) { this->flush_and_check(1000); }
-TYPED_TEST(orm_flush, keys_for_1001_objects) { this->flush_and_check(1001); }
+TYPED_TEST(orm_flush, keys_for_1_object) {
+    this->flush_and_check(1);
+}
+TYPED_TEST(orm_flush, keys_for_999_objects) {
+    this->flush_and_check(999);
+}
+TYPED_TEST(orm_flush, keys_for_1000_objects) {
+    this->flush_and_check(1000);
+}
+TYPED_TEST(orm_flush, keys_for_1001_objects) {
+    this->flush_and_check(1001);
+}
 TYPED_TEST(orm_flush, keys_for_100000_objects) {
     this->echo_lines_.reserve(64);
     this->flush_and_check(100000);
@@ -149,7 +157,8 @@ TYPED_TEST(orm_flush, a_flush_with_nothing_pending_sends_nothing) {
 }
 
 TYPED_TEST(orm_flush, failure_in_a_middle_chunk_rolls_back_everything_and_restores_objects) {
-    this->eng().connect().execute_sql("CREATE UNIQUE INDEX students_lastname ON students (lastname)");
+    this->eng().connect().execute_sql(
+        "CREATE UNIQUE INDEX students_lastname ON students (lastname)");
     session s(this->eng(), {.page_size = 1000});
     std::vector<student> batch = this->make_students(10000);
     batch[7000].lastname = batch[0].lastname; // object 7,001 collides with object 1
@@ -181,7 +190,8 @@ TYPED_TEST(orm_flush, failure_in_a_middle_chunk_rolls_back_everything_and_restor
 }
 
 TYPED_TEST(orm_flush, failure_after_an_earlier_flush_keeps_the_earlier_flush) {
-    this->eng().connect().execute_sql("CREATE UNIQUE INDEX students_lastname ON students (lastname)");
+    this->eng().connect().execute_sql(
+        "CREATE UNIQUE INDEX students_lastname ON students (lastname)");
     session s(this->eng());
     auto first = s.add_all(this->make_students(10));
     s.flush();

@@ -32,7 +32,8 @@ TYPED_TEST(orm_relationship, parents_are_inserted_first_and_children_get_their_k
     ASSERT_EQ(rows.size(), 3u);
     for (std::size_t i = 0; i < 3; ++i) {
         const auto key = rows[i].template get<std::int64_t>("id");
-        const auto kid = std::find_if(kids.begin(), kids.end(), [&](auto& k) { return *k.id == key; });
+        const auto kid =
+            std::find_if(kids.begin(), kids.end(), [&](auto& k) { return *k.id == key; });
         ASSERT_NE(kid, kids.end());
         EXPECT_EQ(rows[i].template get<std::int64_t>("student_id"), *kid->student_id.get()->id);
         EXPECT_EQ(kid->student_id.key(), kid->student_id.get()->id);

@@ -15,8 +15,9 @@ TYPED_TEST_SUITE(orm_session, all_backends);
 TYPED_TEST(orm_session, the_documented_api_compiles_and_works_as_written) {
     tabella::session session(this->eng());
     student& bob = session.add(student{.name = "Bob", .lastname = "Chrismansyah"});
-    std::span<student> many = session.add_all(std::vector<student>{
-        {.name = "Ann", .lastname = "Lee", .age = 19}, {.name = "Cy", .lastname = "Ng", .age = 17}});
+    std::span<student> many =
+        session.add_all(std::vector<student>{{.name = "Ann", .lastname = "Lee", .age = 19},
+                                             {.name = "Cy", .lastname = "Ng", .age = 17}});
     session.flush();
     ASSERT_TRUE(bob.id && many[0].id && many[1].id);
     session.commit();
@@ -176,10 +177,24 @@ TYPED_TEST(orm_session, a_flush_inside_the_callers_transaction_uses_a_savepoint)
 
 TYPED_TEST(orm_session, every_member_type_round_trips) {
     using namespace std::chrono;
-    const auto at = system_clock::time_point(sys_days(year(2026) / 11 / 21) + hours(9) + microseconds(123456));
+    const auto at =
+        system_clock::time_point(sys_days(year(2026) / 11 / 21) + hours(9) + microseconds(123456));
     const tabella::blob bytes{std::byte{0}, std::byte{0xff}, std::byte{'\''}};
-    sample full{0, -7, 0.1 + 0.2, true, "it's \"quoted\" \\ \xc3\xa9", bytes, models::level::senior, at,
-                std::int64_t{1} << 40, 2.5, false, "x", bytes, models::level::freshman, at};
+    sample full{0,
+                -7,
+                0.1 + 0.2,
+                true,
+                "it's \"quoted\" \\ \xc3\xa9",
+                bytes,
+                models::level::senior,
+                at,
+                std::int64_t{1} << 40,
+                2.5,
+                false,
+                "x",
+                bytes,
+                models::level::freshman,
+                at};
     sample empty{};
     empty.label = "empty";
     {

@@ -15,7 +15,7 @@ namespace {
 using models::student;
 
 class postgres_faults : public orm_test<postgres> {
-protected:
+  protected:
     std::int64_t count_rows() {
         return eng().connect().execute_sql("SELECT count(*) FROM students").scalar<std::int64_t>();
     }
@@ -46,11 +46,12 @@ TEST_F(postgres_faults, a_backend_terminated_mid_flush_is_a_connection_error_and
         auto conn = eng().connect();
         // Bounded: at most 20 s of polling, every 5 ms, for the flush's backend at work.
         for (int i = 0; i < 4000 && !done && terminated == 0; ++i) {
-            terminated = conn.execute_sql("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
-                                          "pg_stat_activity WHERE application_name = $1 AND "
-                                          "(query LIKE 'INSERT%' OR query LIKE 'COPY%')) AS t",
-                                          {name})
-                             .scalar<int>();
+            terminated =
+                conn.execute_sql("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                                 "pg_stat_activity WHERE application_name = $1 AND "
+                                 "(query LIKE 'INSERT%' OR query LIKE 'COPY%')) AS t",
+                                 {name})
+                    .scalar<int>();
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
     });
@@ -93,9 +94,11 @@ TEST_F(postgres_faults, the_server_stopped_between_two_flushes_fails_clearly_the
 
 TEST_F(postgres_faults, a_statement_timeout_fails_the_flush_and_loses_nothing) {
     auto conn = eng().connect();
-    conn.execute_sql("CREATE FUNCTION slow_insert() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(0.05); "
-                     "RETURN NEW; END $$ LANGUAGE plpgsql");
-    conn.execute_sql("CREATE TRIGGER slow BEFORE INSERT ON students FOR EACH ROW EXECUTE FUNCTION slow_insert()");
+    conn.execute_sql(
+        "CREATE FUNCTION slow_insert() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(0.05); "
+        "RETURN NEW; END $$ LANGUAGE plpgsql");
+    conn.execute_sql("CREATE TRIGGER slow BEFORE INSERT ON students FOR EACH ROW EXECUTE FUNCTION "
+                     "slow_insert()");
     conn.execute_sql("SET statement_timeout = 100");
     session s(conn, {.page_size = 50});
     auto objs = s.add_all(make_students(200));

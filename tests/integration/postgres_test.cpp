@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono;
 
 class postgres_driver : public backend_test<postgres> {
-protected:
+  protected:
     void SetUp() override {
         backend_test<postgres>::SetUp();
         if (url_.empty()) return; // skipped, or failed under TABELLA_REQUIRE_POSTGRES=1
@@ -25,8 +25,9 @@ protected:
     /// The test database's URL with other user information and query options.
     std::string url_with(const std::string& userinfo, const std::string& query = {}) const {
         const auto u = parse_url(url_);
-        return "postgresql://" + userinfo + "@" + u.host + ":" + std::to_string(u.port.value_or(5432)) +
-               "/" + u.database + (query.empty() ? "" : "?" + query);
+        return "postgresql://" + userinfo + "@" + u.host + ":" +
+               std::to_string(u.port.value_or(5432)) + "/" + u.database +
+               (query.empty() ? "" : "?" + query);
     }
 
     std::optional<tabella::engine> engine_;
@@ -47,8 +48,9 @@ TEST_F(postgres_driver, nul_byte_in_text_is_a_conversion_error_before_anything_i
     conn.execute_sql("CREATE TABLE notes (body TEXT)");
     auto tx = conn.begin();
     conn.execute_sql("INSERT INTO notes VALUES ($1)", {value("before")});
-    EXPECT_THROW(conn.execute_sql("INSERT INTO notes VALUES ($1)", {value(std::string("ab\0cd", 5))}),
-                 conversion_error);
+    EXPECT_THROW(
+        conn.execute_sql("INSERT INTO notes VALUES ($1)", {value(std::string("ab\0cd", 5))}),
+        conversion_error);
     // Had the statement reached the server, its error would have aborted the transaction.
     conn.execute_sql("INSERT INTO notes VALUES ($1)", {value("after")});
     tx.commit();
@@ -58,24 +60,34 @@ TEST_F(postgres_driver, nul_byte_in_text_is_a_conversion_error_before_anything_i
 TEST_F(postgres_driver, blobs_timestamps_booleans_reals_and_big_integers_round_trip) {
     using ct = column_type;
     metadata meta;
-    const auto& t = meta.add_table("samples", {column("id", ct::integer).primary_key(), column("b", ct::blob),
-                                               column("ts", ct::timestamp), column("f", ct::boolean),
-                                               column("r", ct::real), column("n", ct::big_integer)});
+    const auto& t =
+        meta.add_table("samples", {column("id", ct::integer).primary_key(), column("b", ct::blob),
+                                   column("ts", ct::timestamp), column("f", ct::boolean),
+                                   column("r", ct::real), column("n", ct::big_integer)});
     meta.create_all(eng());
     blob every_byte;
     for (int i = 0; i < 256; ++i) every_byte.push_back(static_cast<std::byte>(i));
     const std::vector<tabella::timestamp> times{
         tabella::timestamp{}, sys_days{2024y / February / 29} + 23h + 59min + 59s + 999999us,
         sys_days{1901y / December / 13} + 20h + 45min + 52s + 1us};
-    const std::vector<double> reals{0.1, 1.0 / 3, 5e-324, std::numeric_limits<double>::max(), -0.0,
-                                    123456789.123456789, -std::numeric_limits<double>::infinity()};
+    const std::vector<double> reals{0.1,
+                                    1.0 / 3,
+                                    5e-324,
+                                    std::numeric_limits<double>::max(),
+                                    -0.0,
+                                    123456789.123456789,
+                                    -std::numeric_limits<double>::infinity()};
     const std::vector<std::int64_t> bigs{std::numeric_limits<std::int64_t>::max(),
                                          std::numeric_limits<std::int64_t>::min(), 0};
     std::vector<param_set> rows;
     for (std::size_t i = 0; i < reals.size(); ++i)
-        rows.push_back({{"b", i == 0 ? every_byte : blob{}}, {"ts", times[i % times.size()]},
-                        {"f", i % 2 == 0}, {"r", reals[i]}, {"n", bigs[i % bigs.size()]}});
-    rows.push_back({{"b", nullptr}, {"ts", nullptr}, {"f", nullptr}, {"r", nullptr}, {"n", nullptr}});
+        rows.push_back({{"b", i == 0 ? every_byte : blob{}},
+                        {"ts", times[i % times.size()]},
+                        {"f", i % 2 == 0},
+                        {"r", reals[i]},
+                        {"n", bigs[i % bigs.size()]}});
+    rows.push_back(
+        {{"b", nullptr}, {"ts", nullptr}, {"f", nullptr}, {"r", nullptr}, {"n", nullptr}});
     auto conn = eng().connect();
     conn.execute(t.insert(), rows);
     conn.execute_sql("SET TimeZone = 'Asia/Kolkata'"); // +05:30 in the text PostgreSQL sends
@@ -89,17 +101,21 @@ TEST_F(postgres_driver, blobs_timestamps_booleans_reals_and_big_integers_round_t
         EXPECT_EQ(std::signbit(back[i]["r"].as<double>()), std::signbit(reals[i])) << i;
         EXPECT_EQ(back[i]["n"], value(bigs[i % bigs.size()])) << i;
     }
-    for (const char* name : {"b", "ts", "f", "r", "n"}) EXPECT_TRUE(back[reals.size()][name].is_null());
+    for (const char* name : {"b", "ts", "f", "r", "n"})
+        EXPECT_TRUE(back[reals.size()][name].is_null());
     const auto nan = conn.execute_sql("SELECT $1::float8", {value(std::nan(""))}).scalar<double>();
     EXPECT_TRUE(std::isnan(nan));
 }
 
 TEST_F(postgres_driver, result_columns_are_decoded_by_their_type) {
     auto conn = eng().connect();
-    const auto r = conn.execute_sql(
-        "SELECT 1::int2 AS a, 2::int4 AS b, 3::int8 AS c, 1.5::float4 AS d, 2.25::numeric AS e, "
-        "true AS f, '\\x00ff'::bytea AS g, 'txt'::text AS h, NULL::int AS i, DATE '2024-01-02' AS j, "
-        "'2024-01-02 03:04:05.5+02'::timestamptz AS k, '2024-01-02 03:04:05'::timestamp AS l").one();
+    const auto r = conn.execute_sql("SELECT 1::int2 AS a, 2::int4 AS b, 3::int8 AS c, 1.5::float4 "
+                                    "AS d, 2.25::numeric AS e, "
+                                    "true AS f, '\\x00ff'::bytea AS g, 'txt'::text AS h, NULL::int "
+                                    "AS i, DATE '2024-01-02' AS j, "
+                                    "'2024-01-02 03:04:05.5+02'::timestamptz AS k, '2024-01-02 "
+                                    "03:04:05'::timestamp AS l")
+                       .one();
     EXPECT_EQ(r["a"], value(1));
     EXPECT_EQ(r["b"], value(2));
     EXPECT_EQ(r["c"], value(3));
@@ -110,15 +126,17 @@ TEST_F(postgres_driver, result_columns_are_decoded_by_their_type) {
     EXPECT_EQ(r["h"], value("txt"));
     EXPECT_TRUE(r["i"].is_null());
     EXPECT_EQ(r["j"], value("2024-01-02"));
-    EXPECT_EQ(r["k"], value(tabella::timestamp{sys_days{2024y / January / 2} + 1h + 4min + 5s + 500ms}));
+    EXPECT_EQ(r["k"],
+              value(tabella::timestamp{sys_days{2024y / January / 2} + 1h + 4min + 5s + 500ms}));
     EXPECT_EQ(r["l"], value(tabella::timestamp{sys_days{2024y / January / 2} + 3h + 4min + 5s}));
 }
 
 TEST_F(postgres_driver, sqlstates_map_to_the_error_classes) {
     auto conn = eng().connect();
     conn.execute_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)");
-    conn.execute_sql("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent, "
-                     "note TEXT NOT NULL, qty INTEGER CHECK (qty > 0))");
+    conn.execute_sql(
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent, "
+        "note TEXT NOT NULL, qty INTEGER CHECK (qty > 0))");
     conn.execute_sql("INSERT INTO parent VALUES (1)");
     const auto sqlstate_of = [&](const std::string& sql) -> std::string {
         try {
@@ -136,7 +154,8 @@ TEST_F(postgres_driver, sqlstates_map_to_the_error_classes) {
     EXPECT_EQ(sqlstate_of("INSERT INTO child VALUES (1, 1, 'x', 0)"), "23514");
     EXPECT_EQ(sqlstate_of("SELEC 1"), "42601");
     EXPECT_THROW(conn.execute_sql("INSERT INTO parent VALUES (1)"), unique_violation);
-    EXPECT_THROW(conn.execute_sql("INSERT INTO child VALUES (1, 99, 'x', 1)"), foreign_key_violation);
+    EXPECT_THROW(conn.execute_sql("INSERT INTO child VALUES (1, 99, 'x', 1)"),
+                 foreign_key_violation);
     EXPECT_THROW(conn.execute_sql("INSERT INTO child VALUES (1, 1, NULL, 1)"), not_null_violation);
     EXPECT_THROW(conn.execute_sql("INSERT INTO child VALUES (1, 1, 'x', 0)"), check_violation);
     EXPECT_THROW(conn.execute_sql("SELECT 1/0"), sql_error);
@@ -181,8 +200,9 @@ TEST_F(postgres_driver, wrong_user_is_a_connection_error_without_the_password) {
 TEST_F(postgres_driver, url_values_with_quotes_and_spaces_reach_libpq_intact) {
     const auto u = parse_url(url_);
     // The test server trusts every local user: the password is only parsed, never checked.
-    auto other = create_engine(url_with(u.user + ":it%27s%20a%20%5C%20pw",
-                                        "application_name=tabella%20'test'%20%5C&connect_timeout=5"));
+    auto other =
+        create_engine(url_with(u.user + ":it%27s%20a%20%5C%20pw",
+                               "application_name=tabella%20'test'%20%5C&connect_timeout=5"));
     auto conn = other.connect();
     EXPECT_EQ(conn.execute_sql("SELECT current_setting('application_name')").scalar<std::string>(),
               "tabella 'test' \\");
@@ -199,7 +219,7 @@ TEST_F(postgres_driver, a_terminated_backend_is_a_connection_error_and_the_engin
     EXPECT_THROW(victim.execute_sql("SELECT 1"), connection_error);
     EXPECT_FALSE(victim.driver().is_usable());
     EXPECT_THROW(victim.execute_sql("SELECT 1"), connection_error); // no silent reconnect
-    { auto returned = std::move(victim); } // the pool drops it
+    { auto returned = std::move(victim); }                          // the pool drops it
     auto fresh = eng().connect();
     EXPECT_NE(fresh.execute_sql("SELECT pg_backend_pid()").scalar<std::int64_t>(), pid);
     EXPECT_EQ(fresh.execute_sql("SELECT 1").scalar<int>(), 1);
@@ -212,7 +232,8 @@ TEST_F(postgres_driver, a_connection_lost_inside_a_transaction_fails_every_state
     {
         auto tx = conn.begin();
         conn.execute_sql("INSERT INTO t VALUES (1)");
-        create_engine(url_).connect().execute_sql("SELECT pg_terminate_backend($1, 10000)", {value(pid)});
+        create_engine(url_).connect().execute_sql("SELECT pg_terminate_backend($1, 10000)",
+                                                  {value(pid)});
         EXPECT_THROW(conn.execute_sql("INSERT INTO t VALUES (2)"), connection_error);
         EXPECT_FALSE(conn.driver().transaction_active()); // the server rolled it back
         EXPECT_THROW(tx.commit(), connection_error);
@@ -228,7 +249,8 @@ TEST_F(postgres_driver, parameter_limit_is_65535_and_a_lower_limit_is_enforced) 
     std::vector<param_set> rows;
     for (int i = 0; i < 30000; ++i) rows.push_back({{"a", i}, {"b", 1}, {"c", 2}});
     metadata meta;
-    const auto& wide = meta.add_table("wide", {column("a", column_type::integer), column("b", column_type::integer),
+    const auto& wide = meta.add_table("wide", {column("a", column_type::integer),
+                                               column("b", column_type::integer),
                                                column("c", column_type::integer)});
     echo_lines_.clear();
     EXPECT_EQ(conn.execute(wide.insert().values(rows)).rowcount(), 30000);
@@ -247,14 +269,17 @@ TEST_F(postgres_driver, keys_come_back_with_returning_and_there_is_no_last_inser
     auto conn = eng().connect();
     EXPECT_TRUE(conn.driver().returns_keys_with_returning());
     EXPECT_THROW((void)conn.driver().last_insert_id(), usage_error);
-    conn.execute_sql("CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, x INTEGER)");
-    EXPECT_EQ(conn.execute_sql("INSERT INTO t (x) VALUES ($1), ($2) RETURNING id", {5, 6}).size(), 2u);
+    conn.execute_sql(
+        "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, x INTEGER)");
+    EXPECT_EQ(conn.execute_sql("INSERT INTO t (x) VALUES ($1), ($2) RETURNING id", {5, 6}).size(),
+              2u);
     EXPECT_EQ(conn.execute_sql("UPDATE t SET x = x + 1").rowcount(), 2);
 }
 
 TEST_F(postgres_driver, keys_are_reserved_from_the_key_sequence_when_there_is_one) {
     auto conn = eng().connect();
-    conn.execute_sql("CREATE TABLE \"Order\" (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY)");
+    conn.execute_sql(
+        "CREATE TABLE \"Order\" (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY)");
     conn.execute_sql("CREATE TABLE plain (id BIGINT PRIMARY KEY)");
     conn.execute_sql("CREATE TABLE fixed (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY)");
     auto tx = conn.begin();
@@ -268,7 +293,8 @@ TEST_F(postgres_driver, keys_are_reserved_from_the_key_sequence_when_there_is_on
     EXPECT_TRUE(keys.empty());
     tx.commit();
     // The next generated key follows the reserved ones.
-    EXPECT_EQ(conn.execute_sql("INSERT INTO \"Order\" DEFAULT VALUES RETURNING id").scalar<int>(), 6);
+    EXPECT_EQ(conn.execute_sql("INSERT INTO \"Order\" DEFAULT VALUES RETURNING id").scalar<int>(),
+              6);
 }
 
 TEST_F(postgres_driver, prepared_statements_are_deallocated_also_after_a_failed_transaction) {

@@ -32,8 +32,8 @@ TEST(secrets, a_failed_connection_does_not_show_the_password) {
 
 TEST(secrets, malformed_and_percent_encoded_passwords_are_masked) {
     for (const std::string& url : {std::string("postgresql://u:") + secret + "@h:bad/db",
-                                  std::string("postgresql://u:") + secret + "@h/db?x=%zz",
-                                  std::string("mysql://u:") + secret + "@h/db"}) {
+                                   std::string("postgresql://u:") + secret + "@h/db?x=%zz",
+                                   std::string("mysql://u:") + secret + "@h/db"}) {
         try {
             (void)create_engine(url);
             ADD_FAILURE() << "accepted";

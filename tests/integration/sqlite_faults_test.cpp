@@ -13,7 +13,7 @@ namespace {
 using models::student;
 
 class sqlite_faults : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         url_ = sqlite_file::url();
         path_ = parse_url(url_).database;
@@ -21,7 +21,10 @@ protected:
         create_all<student>(eng);
     }
     std::int64_t count() {
-        return create_engine(url_).connect().execute_sql("SELECT count(*) FROM students").scalar<std::int64_t>();
+        return create_engine(url_)
+            .connect()
+            .execute_sql("SELECT count(*) FROM students")
+            .scalar<std::int64_t>();
     }
     static std::vector<student> students(std::size_t n) {
         std::vector<student> out;
@@ -99,7 +102,11 @@ TEST_F(sqlite_faults, a_locked_file_waits_for_the_busy_timeout_then_fails_clearl
 }
 
 TEST_F(sqlite_faults, a_read_only_database_refuses_writes_with_a_typed_error) {
-    { session s(create_engine(url_)); s.add(student{std::nullopt, "kept", "row", 1}); s.commit(); }
+    {
+        session s(create_engine(url_));
+        s.add(student{std::nullopt, "kept", "row", 1});
+        s.commit();
+    }
     auto ro = create_engine(url_ + "?mode=ro");
     EXPECT_EQ(ro.connect().execute_sql("SELECT count(*) FROM students").scalar<int>(), 1);
     session s(ro);
@@ -114,7 +121,8 @@ TEST_F(sqlite_faults, a_read_only_database_refuses_writes_with_a_typed_error) {
 }
 
 TEST_F(sqlite_faults, a_read_only_file_by_permission) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root ignores file permissions; ?mode=ro is tested instead";
+    if (::geteuid() == 0)
+        GTEST_SKIP() << "root ignores file permissions; ?mode=ro is tested instead";
     std::filesystem::permissions(path_, std::filesystem::perms::owner_read);
     session s(create_engine(url_));
     s.add(student{std::nullopt, "new", "row", 1});
@@ -124,7 +132,8 @@ TEST_F(sqlite_faults, a_read_only_file_by_permission) {
 }
 
 TEST_F(sqlite_faults, missing_directory_and_mode_rw_on_a_missing_file_are_connection_errors) {
-    EXPECT_THROW((void)create_engine("sqlite:////no-such-dir-tabella/x.db").connect(), connection_error);
+    EXPECT_THROW((void)create_engine("sqlite:////no-such-dir-tabella/x.db").connect(),
+                 connection_error);
     EXPECT_THROW((void)create_engine(url_ + ".missing?mode=rw").connect(), connection_error);
     EXPECT_FALSE(std::filesystem::exists(path_ + ".missing"));
 }
@@ -139,7 +148,8 @@ TEST_F(sqlite_faults, constraint_violation_in_the_last_chunk_of_a_large_flush) {
         s.flush();
         FAIL() << "expected a unique_violation";
     } catch (const unique_violation& e) {
-        EXPECT_NE(std::string(e.what()).find("object 20000 of 20000"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("object 20000 of 20000"), std::string::npos)
+            << e.what();
     }
     EXPECT_EQ(count(), 0);
     for (const auto& o : objs) ASSERT_FALSE(o.id.has_value());

@@ -11,8 +11,8 @@ namespace tabella::testing {
 
 std::string sqlite_file::url() {
     static std::atomic<int> counter{0};
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("tabella-test-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("tabella-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto file = dir / ("db" + std::to_string(counter++) + ".sqlite");
     std::filesystem::remove(file);
@@ -27,7 +27,7 @@ namespace {
 // of every connection through libpq's `options`. The schemas of a process are dropped
 // when it exits.
 class schema_cleanup {
-public:
+  public:
     explicit schema_cleanup(std::string dsn) : dsn_(std::move(dsn)) {}
     schema_cleanup(const schema_cleanup&) = delete;
     schema_cleanup& operator=(const schema_cleanup&) = delete;
@@ -42,7 +42,7 @@ public:
     }
     void add(std::string schema) { schemas_.push_back(std::move(schema)); }
 
-private:
+  private:
     std::string dsn_;
     std::vector<std::string> schemas_;
 };
@@ -65,8 +65,8 @@ std::string isolated_url(const std::string& dsn) {
     static schema_cleanup cleanup(dsn);
     cleanup.add(schema);
     // url.cpp percent-decodes query values: options=-csearch_path=<schema>.
-    return dsn + (dsn.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema;
+    return dsn + (dsn.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+           schema;
 }
 
 } // namespace
@@ -78,7 +78,8 @@ std::string postgres::url() {
     const bool must = required && std::string(required) == "1";
 #ifdef TABELLA_TEST_WITH_POSTGRES_DRIVER
     if (dsn && *dsn) return isolated_url(dsn);
-    if (must) ADD_FAILURE() << "TABELLA_REQUIRE_POSTGRES=1 but TABELLA_TEST_POSTGRES_DSN is not set";
+    if (must)
+        ADD_FAILURE() << "TABELLA_REQUIRE_POSTGRES=1 but TABELLA_TEST_POSTGRES_DSN is not set";
 #else
     (void)dsn;
     if (must) ADD_FAILURE() << "TABELLA_REQUIRE_POSTGRES=1 but this build has no PostgreSQL driver";
@@ -91,4 +92,6 @@ std::string postgres::url() {
 // LeakSanitizer (the asan preset) reads these. libpqxx 6.4 leaks one PGresult per lost
 // connection: connection_base::make_result asks for the client encoding, which throws
 // broken_connection, before the result it was given is owned by anything.
-extern "C" const char* __lsan_default_suppressions() { return "leak:PQmakeEmptyPGresult\n"; }
+extern "C" const char* __lsan_default_suppressions() {
+    return "leak:PQmakeEmptyPGresult\n";
+}

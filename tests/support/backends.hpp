@@ -35,7 +35,7 @@ struct postgres {
 /// Base fixture: an engine on the backend, tables dropped before and after each test.
 template <class Backend>
 class backend_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         url_ = Backend::url();
         if (url_.empty()) GTEST_SKIP() << Backend::name << ": no database configured";

@@ -24,10 +24,10 @@ inline tabella::metadata college_schema() {
 /// A fixture with the college schema created on the backend.
 template <class Backend>
 class college_test : public backend_test<Backend> {
-protected:
+  protected:
     void SetUp() override {
         backend_test<Backend>::SetUp();
-        if (this->url_.empty()) return; // skipped, or failed for a missing server
+        if (this->url_.empty()) return;           // skipped, or failed for a missing server
         engine_.emplace(this->make_engine(true)); // echo captured in echo_lines_
         meta_.drop_all(*engine_);
         meta_.create_all(*engine_);
@@ -41,7 +41,10 @@ protected:
     tabella::engine& eng() { return *engine_; }
     /// Count of rows in students, read on a fresh connection.
     std::int64_t count_students() {
-        return eng().connect().execute_sql("SELECT count(*) FROM students").template scalar<std::int64_t>();
+        return eng()
+            .connect()
+            .execute_sql("SELECT count(*) FROM students")
+            .template scalar<std::int64_t>();
     }
 
     tabella::metadata meta_ = college_schema();

@@ -14,33 +14,24 @@
 namespace models {
 
 struct student {
-    BOOST_HANA_DEFINE_STRUCT(student,
-        (std::optional<std::int64_t>, id),
-        (std::string, name),
-        (std::string, lastname),
-        (std::optional<int>, age));
+    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
+                             (std::string, lastname), (std::optional<int>, age));
 };
 
 enum class level { freshman = 1, senior = 4 };
 
 /// Every supported member type.
 struct sample {
-    BOOST_HANA_DEFINE_STRUCT(sample,
-        (std::int64_t, sample_id),
-        (int, small),
-        (double, ratio),
-        (bool, flag),
-        (std::string, label),
-        (tabella::blob, bytes),
-        (level, grade),
-        (std::chrono::system_clock::time_point, at),
-        (std::optional<std::int64_t>, maybe_big),
-        (std::optional<double>, maybe_ratio),
-        (std::optional<bool>, maybe_flag),
-        (std::optional<std::string>, maybe_label),
-        (std::optional<tabella::blob>, maybe_bytes),
-        (std::optional<level>, maybe_grade),
-        (std::optional<std::chrono::system_clock::time_point>, maybe_at));
+    BOOST_HANA_DEFINE_STRUCT(sample, (std::int64_t, sample_id), (int, small), (double, ratio),
+                             (bool, flag), (std::string, label), (tabella::blob, bytes),
+                             (level, grade), (std::chrono::system_clock::time_point, at),
+                             (std::optional<std::int64_t>, maybe_big),
+                             (std::optional<double>, maybe_ratio),
+                             (std::optional<bool>, maybe_flag),
+                             (std::optional<std::string>, maybe_label),
+                             (std::optional<tabella::blob>, maybe_bytes),
+                             (std::optional<level>, maybe_grade),
+                             (std::optional<std::chrono::system_clock::time_point>, maybe_at));
 };
 
 /// A plain struct adapted from outside.
@@ -52,11 +43,9 @@ struct course {
 
 /// A child of student (required) and course (optional).
 struct enrollment {
-    BOOST_HANA_DEFINE_STRUCT(enrollment,
-        (std::optional<std::int64_t>, id),
-        (tabella::ref<student>, student_id),
-        (std::optional<tabella::ref<course>>, course_id),
-        (std::string, term));
+    BOOST_HANA_DEFINE_STRUCT(enrollment, (std::optional<std::int64_t>, id),
+                             (tabella::ref<student>, student_id),
+                             (std::optional<tabella::ref<course>>, course_id), (std::string, term));
 };
 
 } // namespace models

@@ -12,17 +12,21 @@ namespace tabella::testing {
 
 template <class Backend>
 class orm_test : public backend_test<Backend> {
-protected:
+  protected:
     void SetUp() override {
         backend_test<Backend>::SetUp();
         if (this->url_.empty()) return; // skipped, or failed for a missing server
         engine_.emplace(this->make_engine(true));
-        tabella::drop_all<models::enrollment, models::student, models::sample, models::course>(*engine_);
-        tabella::create_all<models::enrollment, models::student, models::sample, models::course>(*engine_);
+        tabella::drop_all<models::enrollment, models::student, models::sample, models::course>(
+            *engine_);
+        tabella::create_all<models::enrollment, models::student, models::sample, models::course>(
+            *engine_);
         this->echo_lines_.clear();
     }
     void TearDown() override {
-        if (engine_) tabella::drop_all<models::enrollment, models::student, models::sample, models::course>(*engine_);
+        if (engine_)
+            tabella::drop_all<models::enrollment, models::student, models::sample, models::course>(
+                *engine_);
     }
 
     tabella::engine& eng() { return *engine_; }
@@ -32,7 +36,8 @@ protected:
         std::map<std::int64_t, std::tuple<std::string, std::string, std::optional<int>>> out;
         auto res = eng().connect().execute_sql("SELECT id, name, lastname, age FROM students");
         for (const auto& r : res)
-            out[r.template get<std::int64_t>(0)] = {r.template get<std::string>(1), r.template get<std::string>(2),
+            out[r.template get<std::int64_t>(0)] = {r.template get<std::string>(1),
+                                                    r.template get<std::string>(2),
                                                     r.template get<std::optional<int>>(3)};
         return out;
     }
@@ -48,8 +53,9 @@ protected:
         std::vector<models::student> out;
         out.reserve(n);
         for (std::size_t i = first; i < first + n; ++i)
-            out.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
-                           i % 7 == 0 ? std::nullopt : std::optional<int>(static_cast<int>(i % 90))});
+            out.push_back(
+                {std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
+                 i % 7 == 0 ? std::nullopt : std::optional<int>(static_cast<int>(i % 90))});
         return out;
     }
 

@@ -44,7 +44,8 @@ TEST(dialect, sqlite_create_table) {
               "CREATE TABLE IF NOT EXISTS enrolment (student_id BIGINT, \"Course\" TEXT, paid "
               "BOOLEAN, photo BLOB, at TIMESTAMP, FOREIGN KEY (student_id) REFERENCES students "
               "(id), UNIQUE (\"Course\"))");
-    EXPECT_EQ(sqlite_dialect().drop_table(m.get_table("students")), "DROP TABLE IF EXISTS students");
+    EXPECT_EQ(sqlite_dialect().drop_table(m.get_table("students")),
+              "DROP TABLE IF EXISTS students");
 }
 
 TEST(dialect, postgresql_create_table) {
@@ -78,7 +79,8 @@ TEST(dialect, update_and_delete_by_key) {
               "UPDATE students SET lastname = $1, \"order\" = $2 WHERE id = $3");
     EXPECT_EQ(postgresql_dialect().delete_by_keys("students", "id", 3),
               "DELETE FROM students WHERE id IN ($1, $2, $3)");
-    EXPECT_EQ(sqlite_dialect().delete_by_keys("students", "id", 1), "DELETE FROM students WHERE id IN (?)");
+    EXPECT_EQ(sqlite_dialect().delete_by_keys("students", "id", 1),
+              "DELETE FROM students WHERE id IN (?)");
     EXPECT_THROW((void)sqlite_dialect().update_by_key("t", {}, "id"), usage_error);
 }
 

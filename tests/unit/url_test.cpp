@@ -31,7 +31,8 @@ TEST(url, postgresql_parts) {
 }
 
 TEST(url, percent_decoding_in_user_password_and_options) {
-    const url u = parse_url("postgresql://us%40er:p%3As%2Fs%40w@[::1]:5432/db?application_name=a%20b");
+    const url u =
+        parse_url("postgresql://us%40er:p%3As%2Fs%40w@[::1]:5432/db?application_name=a%20b");
     EXPECT_EQ(u.user, "us@er");
     EXPECT_EQ(u.password, "p:s/s@w");
     EXPECT_EQ(u.host, "::1");
@@ -49,10 +50,20 @@ TEST(url, masked_never_shows_the_password) {
 
 TEST(url, malformed_urls_throw_usage_error_with_masked_password) {
     const char* bad[] = {
-        "",  "college.db", "sqlite:/x.db", "mysql://u:pw1@h/db", "sqlite://u:pw1@host/x.db",
-        "postgresql://u:pw1@h:0/db", "postgresql://u:pw1@h:65536/db", "postgresql://u:pw1@h:5x/db",
-        "postgresql://u:pw1%g1@h/db", "postgresql://u:pw1@[::1/db", "postgresql://u:pw1@h/a/b",
-        "postgresql://u:pw1@h/db?=x", "sqlite:///x.db?mode=wat", "sqlite:///x.db?journal=wal",
+        "",
+        "college.db",
+        "sqlite:/x.db",
+        "mysql://u:pw1@h/db",
+        "sqlite://u:pw1@host/x.db",
+        "postgresql://u:pw1@h:0/db",
+        "postgresql://u:pw1@h:65536/db",
+        "postgresql://u:pw1@h:5x/db",
+        "postgresql://u:pw1%g1@h/db",
+        "postgresql://u:pw1@[::1/db",
+        "postgresql://u:pw1@h/a/b",
+        "postgresql://u:pw1@h/db?=x",
+        "sqlite:///x.db?mode=wat",
+        "sqlite:///x.db?journal=wal",
     };
     for (const char* text : bad) {
         try {

@@ -50,7 +50,8 @@ TEST(value, echo_format) {
 
 TEST(value, echo_tuple_abbreviates_past_the_limit) {
     std::vector<std::string> lines;
-    detail::echo_log log(true, [&](std::string_view l) { lines.emplace_back(l); }, 4, 80);
+    detail::echo_log log(
+        true, [&](std::string_view l) { lines.emplace_back(l); }, 4, 80);
     std::vector<value> vals{1, 2, 3, 4, 5, 6, 7};
     std::vector<param_ref> refs;
     for (const auto& v : vals) refs.push_back(v.ref());
@@ -65,8 +66,8 @@ TEST(value, echo_tuple_abbreviates_past_the_limit) {
 
 TEST(timestamp_text, round_trip_and_offsets) {
     using namespace std::chrono;
-    const timestamp t = sys_days(year(2026) / 11 / 21) + hours(19) + minutes(5) + seconds(7) +
-                        microseconds(123456);
+    const timestamp t =
+        sys_days(year(2026) / 11 / 21) + hours(19) + minutes(5) + seconds(7) + microseconds(123456);
     const auto text = detail::format_timestamp(t.time_since_epoch().count());
     EXPECT_EQ(text, "2026-11-21 19:05:07.123456");
     EXPECT_EQ(detail::parse_timestamp(text), t);
@@ -92,10 +93,10 @@ TEST(utf8, valid_and_invalid_sequences) {
     EXPECT_EQ(find_invalid_utf8("\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80"), std::nullopt); // é 日 😀
     EXPECT_EQ(find_invalid_utf8(std::string("a\0b", 3)), std::nullopt); // NUL is valid UTF-8
     EXPECT_EQ(find_invalid_utf8("abc\xff"), 3u);
-    EXPECT_EQ(find_invalid_utf8("\xc0\xaf"), 0u);             // overlong '/'
-    EXPECT_EQ(find_invalid_utf8("ok\xed\xa0\x80"), 2u);      // surrogate
-    EXPECT_EQ(find_invalid_utf8("\xf4\x90\x80\x80"), 0u);    // above U+10FFFF
-    EXPECT_EQ(find_invalid_utf8("12345678\xe6\x97"), 8u);    // cut short
+    EXPECT_EQ(find_invalid_utf8("\xc0\xaf"), 0u);         // overlong '/'
+    EXPECT_EQ(find_invalid_utf8("ok\xed\xa0\x80"), 2u);   // surrogate
+    EXPECT_EQ(find_invalid_utf8("\xf4\x90\x80\x80"), 0u); // above U+10FFFF
+    EXPECT_EQ(find_invalid_utf8("12345678\xe6\x97"), 8u); // cut short
     EXPECT_THROW(detail::check_text_parameter("\x80", 2), conversion_error);
 }
 

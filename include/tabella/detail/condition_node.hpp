@@ -12,9 +12,9 @@ enum class condition_op { eq, ne, lt, le, gt, ge, is_null, is_not_null, in, and_
 
 struct condition_node {
     condition_op op;
-    std::string table;           ///< column comparisons
-    std::string column;          ///< column comparisons
-    std::vector<value> operands; ///< comparison value, or the IN list
+    std::string table;               ///< column comparisons
+    std::string column;              ///< column comparisons
+    std::vector<value> operands;     ///< comparison value, or the IN list
     std::vector<condition> children; ///< and / or / not
 };
 

@@ -33,7 +33,7 @@ struct row_buffer {
 
 /// A statement prepared once and executed many times with different parameters.
 class prepared_statement {
-public:
+  public:
     virtual ~prepared_statement() = default;
     /// Binds `params` and runs the statement to completion. Appends the rows it returns to
     /// `out` when `out` is not null. Returns the count of rows it changed.
@@ -44,7 +44,7 @@ public:
 
 /// One open connection. Not thread-safe: a connection is used by one thread at a time.
 class driver_connection {
-public:
+  public:
     virtual ~driver_connection() = default;
 
     [[nodiscard]] virtual const dialect& sql_dialect() const noexcept = 0;
@@ -96,6 +96,6 @@ void register_driver(std::string scheme, driver_factory factory);
 
 /// Opens a SQLite connection (the SQLite driver is always built in).
 [[nodiscard]] std::unique_ptr<driver_connection> open_sqlite(const url& u,
-                                                            const engine_options& opts);
+                                                             const engine_options& opts);
 
 } // namespace tabella::detail

@@ -19,7 +19,7 @@ namespace tabella::detail {
 /// Writes echo lines to a sink when enabled; does nothing (and formats nothing) when off.
 /// Thread-safe: the sink is called for one line at a time, whichever thread writes.
 class echo_log {
-public:
+  public:
     using sink = std::function<void(std::string_view line)>;
 
     echo_log() = default;
@@ -35,7 +35,7 @@ public:
     /// The parameters of an executemany: [(...), (...), ... displaying 2 of 1000 sets].
     void param_sets(std::span<const param_ref> flat, std::size_t per_set) const;
 
-private:
+  private:
     void append_tuple(std::string& out, std::span<const param_ref> params) const;
     void emit(std::string_view line) const;
 

@@ -18,7 +18,7 @@ namespace tabella::detail {
 
 /// Owns the objects of one mapped type that a session tracks. Addresses never change.
 class object_store {
-public:
+  public:
     virtual ~object_store() = default;
     /// Default-constructs one more object and returns its address.
     virtual void* emplace() = 0;

@@ -99,7 +99,7 @@ struct member_traits<std::chrono::system_clock::time_point>
 
 /// Enums are stored as their integer value.
 template <class E>
-    requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 struct member_traits<E> {
     static constexpr bool supported = true;
     static constexpr member_column column() { return {column_type::big_integer, false}; }
@@ -135,12 +135,14 @@ template <class P>
 struct member_traits<ref<P>> {
     static constexpr bool supported = true;
     static constexpr member_column column() {
-        return {column_type::big_integer, false, table_traits<P>::name, key_name<P>(), &mapping_of<P>};
+        return {column_type::big_integer, false, table_traits<P>::name, key_name<P>(),
+                &mapping_of<P>};
     }
     static param_ref bind(const ref<P>& r) {
         const auto key = r.key();
         if (!key)
-            throw usage_error("a ref<" + mapping_of<P>().struct_name + "> points at an object "
+            throw usage_error("a ref<" + mapping_of<P>().struct_name +
+                              "> points at an object "
                               "with no key yet: add the parent to the session too");
         return param_ref::of_integer(*key);
     }
@@ -155,8 +157,7 @@ struct key_traits {
     static void set(K&, std::optional<std::int64_t>) {}
 };
 template <class K>
-    requires std::is_integral_v<K> && (!std::is_same_v<K, bool>)
-struct key_traits<K> {
+requires std::is_integral_v<K> &&(!std::is_same_v<K, bool>)struct key_traits<K> {
     static constexpr bool generated = true;
     /// 0 means "not set yet" for a plain integer key.
     static std::optional<std::int64_t> get(const K& k) {
@@ -165,15 +166,16 @@ struct key_traits<K> {
     static void set(K& k, std::optional<std::int64_t> v) { k = static_cast<K>(v.value_or(0)); }
 };
 template <class K>
-    requires std::is_integral_v<K> && (!std::is_same_v<K, bool>)
-struct key_traits<std::optional<K>> {
+requires std::is_integral_v<K> &&(!std::is_same_v<K, bool>)struct key_traits<std::optional<K>> {
     static constexpr bool generated = true;
     static std::optional<std::int64_t> get(const std::optional<K>& k) {
         return k ? std::optional<std::int64_t>(*k) : std::nullopt;
     }
     static void set(std::optional<K>& k, std::optional<std::int64_t> v) {
-        if (v) k = static_cast<K>(*v);
-        else k.reset();
+        if (v)
+            k = static_cast<K>(*v);
+        else
+            k.reset();
     }
 };
 
