@@ -118,8 +118,16 @@ class copy_writer final : public keyed_writer {
     void write(std::span<const std::uint32_t> entries, std::size_t, std::size_t) override {
         bind_rows(entries);
         const auto& table = t_.map->table.name();
-        conn_.echo().line("COPY " + conn_.dialect().quote_identifier(table) + " FROM STDIN");
-        conn_.echo().line("[" + std::to_string(entries.size()) + " rows]");
+        if (conn_.echo().enabled()) { // no text built when echo is off
+            std::string line = "COPY ";
+            line += conn_.dialect().quote_identifier(table);
+            line += " FROM STDIN";
+            conn_.echo().line(line);
+            line = '[';
+            line += std::to_string(entries.size());
+            line += " rows]";
+            conn_.echo().line(line);
+        }
         std::optional<std::int64_t> written;
         try {
             written = conn_.driver().copy_rows(table, columns_, params_);
