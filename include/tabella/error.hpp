@@ -87,6 +87,20 @@ class deadlock_detected : public transaction_rollback {
     using transaction_rollback::transaction_rollback;
 };
 
+/// A lock could not be taken in time (SQLite's SQLITE_BUSY, PostgreSQL's lock_not_available
+/// 55P03): another connection holds it. Retrying the whole transaction can succeed.
+class lock_timeout : public transaction_rollback {
+  public:
+    using transaction_rollback::transaction_rollback;
+};
+
+/// An UPDATE or DELETE of an object the session tracks matched no row (or, with a version
+/// column, a row another transaction has changed). The flush that found it was rolled back.
+class stale_data_error : public error {
+  public:
+    using error::error;
+};
+
 /// The library was used wrongly: a bad URL, an unknown column, a closed session...
 class usage_error : public error {
   public:

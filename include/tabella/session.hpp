@@ -50,6 +50,45 @@ namespace detail {
 class session_state;
 }
 
+/// Where an object stands in a session (docs/session.md has the full table of states,
+/// operations and the SQL each sends). SQLAlchemy's model.
+enum class object_state {
+    /// Added, not inserted yet: the next flush INSERTs it.
+    pending,
+    /// Has a row: loaded, or inserted by a flush. Changes are sent as UPDATEs; remove()
+    /// marks it for a DELETE at the next flush (it stays persistent until then).
+    persistent,
+    /// Its DELETE was flushed in the open transaction; detached at commit, persistent
+    /// again at rollback.
+    deleted,
+    /// The session no longer tracks it (expunged, deleted and committed, or added and
+    /// rolled back). Its memory stays valid until the session is destroyed.
+    detached,
+};
+
+/// A SAVEPOINT of a session, from session::begin_nested(). commit() releases it;
+/// rollback(), or destruction while active, rolls the database back to it and returns
+/// every object to its state at begin_nested().
+class nested_transaction {
+  public:
+    nested_transaction(nested_transaction&& other) noexcept;
+    nested_transaction& operator=(nested_transaction&&) = delete;
+    ~nested_transaction();
+
+    /// Flushes, then RELEASE SAVEPOINT: the work joins the enclosing transaction.
+    void commit();
+    /// ROLLBACK TO SAVEPOINT, with the session's rollback rule applied since begin_nested().
+    void rollback();
+    [[nodiscard]] bool is_active() const noexcept { return state_ != nullptr; }
+
+  private:
+    friend class session;
+    nested_transaction(detail::session_state& s, std::size_t level) noexcept
+        : state_(&s), level_(level) {}
+    detail::session_state* state_;
+    std::size_t level_;
+};
+
 /// A unit of work over one connection. Not thread-safe: use one session per thread.
 /// Objects added to a session are owned by it; the references and spans it returns stay
 /// valid for the session's lifetime.
@@ -116,13 +155,33 @@ class session {
         remove_raw(detail::mapping_of<T>(), &obj);
     }
 
+    /// The state of `obj` in this session; detached for an object it never tracked.
+    template <class T>
+    [[nodiscard]] object_state state_of(const T& obj) const {
+        return state_of_raw(detail::mapping_of<T>(), &obj);
+    }
+
+    /// The session forgets `obj` (detached): no INSERT, UPDATE or DELETE is sent for it
+    /// any more, and get() loads a new object for its key. Its memory stays valid.
+    template <class T>
+    void expunge(T& obj) {
+        expunge_raw(detail::mapping_of<T>(), &obj);
+    }
+
+    /// Flushes, then opens a SAVEPOINT. Nested transactions nest; finish the innermost first.
+    [[nodiscard]] nested_transaction begin_nested();
+
     /// Sends every pending insert, change and delete, all or nothing. On failure the
     /// database and every object are as before the flush, and the session stays usable.
     void flush();
-    /// flush(), then COMMIT the session's transaction.
+    /// flush(), then COMMIT the session's transaction (in a caller's transaction: RELEASE
+    /// the session's SAVEPOINT; the caller's transaction is never committed). A failed
+    /// flush follows flush()'s rule; a failed COMMIT is followed by rollback()'s rule.
     void commit();
-    /// ROLLBACK the session's transaction. Objects inserted in it are pending again with
-    /// their generated keys cleared; objects removed in it are tracked again.
+    /// ROLLBACK the session's transaction (or, in a caller's transaction, its SAVEPOINT),
+    /// SQLAlchemy's way: objects added since the last commit are detached (generated keys
+    /// cleared) and never inserted later; removed ones are persistent again; modified ones
+    /// get the database's committed values back; untouched ones are left alone.
     void rollback();
 
     /// Rolls back an open transaction and gives the connection back. The objects stay
@@ -141,6 +200,9 @@ class session {
     void track(const detail::entity_mapping& m, void* first, std::size_t count, std::size_t stride);
     void* get_raw(const detail::entity_mapping& m, std::int64_t key);
     void remove_raw(const detail::entity_mapping& m, void* obj);
+    [[nodiscard]] object_state state_of_raw(const detail::entity_mapping& m,
+                                            const void* obj) const;
+    void expunge_raw(const detail::entity_mapping& m, void* obj);
 
     std::unique_ptr<detail::session_state> state_;
 };

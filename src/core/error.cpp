@@ -22,6 +22,7 @@ void throw_sql_error(const std::string& message, const std::string& sqlstate, in
     if (s.starts_with("23")) throw constraint_violation(message, sqlstate, native_code, statement);
     if (s == "40001") throw serialization_failure(message, sqlstate, native_code, statement);
     if (s == "40P01") throw deadlock_detected(message, sqlstate, native_code, statement);
+    if (s == "55P03") throw lock_timeout(message, sqlstate, native_code, statement);
     if (s.starts_with("40")) throw transaction_rollback(message, sqlstate, native_code, statement);
     if (s.starts_with("42")) throw syntax_error(message, sqlstate, native_code, statement);
     throw sql_error(message, sqlstate, native_code, statement);

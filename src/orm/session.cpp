@@ -253,3 +253,40 @@ void session::remove_raw(const detail::entity_mapping& m, void* obj) {
 }
 
 } // namespace tabella
+
+namespace tabella {
+
+// Provisional: replaced by the state machine.
+object_state session::state_of_raw(const detail::entity_mapping& m, const void* obj) const {
+    if (!state_) return object_state::detached;
+    for (const auto& t : state_->tables()) {
+        if (t->map != &m) continue;
+        const auto e = t->entry_of(obj);
+        if (!e) return object_state::detached;
+        const auto f = t->flags[*e];
+        if (f & detail::entry_pending) return object_state::pending;
+        if (f & detail::entry_persistent) return object_state::persistent;
+        return object_state::detached;
+    }
+    return object_state::detached;
+}
+
+void session::expunge_raw(const detail::entity_mapping&, void*) {
+    throw usage_error("expunge: not implemented yet");
+}
+
+nested_transaction session::begin_nested() {
+    throw usage_error("begin_nested: not implemented yet");
+}
+
+nested_transaction::nested_transaction(nested_transaction&& other) noexcept
+    : state_(std::exchange(other.state_, nullptr)), level_(other.level_) {}
+nested_transaction::~nested_transaction() = default;
+void nested_transaction::commit() {
+    throw usage_error("nested_transaction: not implemented yet");
+}
+void nested_transaction::rollback() {
+    throw usage_error("nested_transaction: not implemented yet");
+}
+
+} // namespace tabella
