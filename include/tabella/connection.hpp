@@ -62,6 +62,9 @@ class connection {
     [[nodiscard]] const detail::echo_log& echo() const noexcept;
     /// Runs BEGIN / COMMIT / ROLLBACK / SAVEPOINT text, with echo.
     void run_control(const std::string& sql);
+    /// Throws transaction_rollback when the database has ended the open transaction on
+    /// its own: nothing more may be sent in it.
+    void require_live_transaction() const;
 
   private:
     friend class transaction;

@@ -57,6 +57,8 @@ class dialect {
     /// DELETE FROM t WHERE key IN (p1, ..., pn).
     [[nodiscard]] std::string delete_by_keys(std::string_view table, std::string_view key_column,
                                              std::size_t count) const;
+    /// " RETURNING column", appended to an INSERT to read back what the database generated.
+    [[nodiscard]] std::string returning(std::string_view column) const;
     /// Appends "(p, p, ...)" with `count` placeholders starting at parameter `first`.
     void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
 };

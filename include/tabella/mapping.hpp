@@ -131,6 +131,13 @@ void load_row(void* obj, const value* cells) {
 }
 
 template <class T>
+void ref_targets(const void* obj, const void** out) {
+    const T& o = *static_cast<const T*>(obj);
+    boost::hana::for_each(boost::hana::accessors<T>(),
+                          [&](auto acc) { *out++ = ref_target(boost::hana::second(acc)(o)); });
+}
+
+template <class T>
 std::optional<std::int64_t> get_key(const void* obj) {
     return key_traits<key_member_t<T>>::get(
         member_at<const T, key_index<T>()>(*static_cast<const T*>(obj)));
@@ -182,6 +189,8 @@ entity_mapping build_mapping() {
     e.get_key = &detail::get_key<T>;
     e.set_key = &detail::set_key<T>;
     e.make_store = &detail::make_store<T>;
+    e.ref_targets = &detail::ref_targets<T>;
+    e.object_size = sizeof(T);
     return e;
 }
 

@@ -51,7 +51,17 @@ const detail::echo_log& connection::echo() const noexcept {
     return engine_->echo();
 }
 
+void connection::require_live_transaction() const {
+    // SQLite ends a transaction on its own after some errors (a full disk, an I/O error):
+    // a statement sent now would run outside it, in autocommit. Never.
+    if (depth_ > 0 && driver_->is_usable() && !driver_->transaction_active())
+        throw transaction_rollback("the database ended this transaction after an earlier "
+                                   "error; nothing more is sent in it: roll it back",
+                                   "40000", 0, "");
+}
+
 void connection::run_control(const std::string& sql) {
+    require_live_transaction();
     echo().line(sql);
     driver_->execute_simple(sql);
 }
@@ -73,6 +83,7 @@ result connection::execute_sql(std::string_view sql, const std::vector<value>& p
         throw usage_error(std::to_string(params.size()) +
                           " parameters exceed the connection's limit of " +
                           std::to_string(parameter_limit()));
+    require_live_transaction();
     auto stmt = driver_->prepare(std::string(sql));
     std::vector<param_ref> refs;
     refs.reserve(params.size());

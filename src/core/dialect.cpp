@@ -119,6 +119,12 @@ std::string dialect::insert(std::string_view table, std::span<const std::string>
     return sql;
 }
 
+std::string dialect::returning(std::string_view column) const {
+    std::string sql = " RETURNING ";
+    append_identifier(sql, column);
+    return sql;
+}
+
 std::string dialect::update_by_key(std::string_view table,
                                    std::span<const std::string_view> set_columns,
                                    std::string_view key_column) const {

@@ -1,47 +1,13 @@
-// One flush: inserts (parents first), updates, deletes (children first), then the
-// session's bookkeeping. Objects are restored when anything fails.
+// One flush: planned with nothing sent, then INSERTs (parents first), UPDATEs, DELETEs
+// (children first), then applied to the objects. Objects are restored when anything fails.
 #include "flush.hpp"
 
 #include "tabella/error.hpp"
 
+#include <unordered_map>
+
 namespace tabella::detail {
 namespace {
-
-// Undoes what a failed flush did to the objects: generated keys written into them.
-void restore_objects(session_state& s) noexcept {
-    for (const auto& t : s.tables()) {
-        for (std::uint32_t e = 0; e < t->objects.size(); ++e) {
-            auto& f = t->flags[e];
-            if (!(f & entry_key_assigned)) continue;
-            t->map->set_key(t->objects[e], std::nullopt);
-            f &= static_cast<std::uint16_t>(~entry_key_assigned);
-        }
-    }
-}
-
-void mark_inserted(table_runtime& t) {
-    for (std::uint32_t e = 0; e < t.objects.size(); ++e) {
-        auto& f = t.flags[e];
-        if (!(f & entry_pending)) continue;
-        const bool generated = f & entry_key_assigned;
-        f = static_cast<std::uint16_t>(entry_persistent | entry_inserted_in_tx |
-                                       (generated ? entry_key_generated : 0));
-        t.take_snapshot(e);
-        t.identity.insert(*t.map->get_key(t.objects[e]), e);
-    }
-    t.pending = 0;
-}
-
-void mark_deleted(table_runtime& t) {
-    for (std::uint32_t e = 0; e < t.objects.size() && t.removing; ++e) {
-        auto& f = t.flags[e];
-        if (!(f & entry_removing)) continue;
-        t.identity.erase(*t.map->get_key(t.objects[e]));
-        f = static_cast<std::uint16_t>(entry_gone | entry_deleted_in_tx |
-                                       (f & (entry_inserted_in_tx | entry_key_generated)));
-        --t.removing;
-    }
-}
 
 // The session's tables, parents (tables that others reference with ref<P>) first.
 std::vector<table_runtime*> parents_first(const session_state& s) {
@@ -54,42 +20,169 @@ std::vector<table_runtime*> parents_first(const session_state& s) {
     return out;
 }
 
-} // namespace
-
-void run_flush(session_state& s, connection& conn) {
-    const auto tables = parents_first(s);
-    std::vector<std::vector<std::uint32_t>> updated(tables.size());
-    try {
-        for (auto* t : tables)
-            if (t->pending) insert_pending(conn, *t, s.options());
-        for (std::size_t i = 0; i < tables.size(); ++i)
-            updated[i] = update_changed(conn, *tables[i]);
-        for (auto it = tables.rbegin(); it != tables.rend(); ++it) // children first
-            if ((*it)->removing) delete_removed(conn, **it);
-    } catch (...) {
-        restore_objects(s);
-        throw;
+// Bit c set: column c of `e` differs from the row (every column for a stale object).
+std::uint64_t changed_columns(const table_runtime& t, std::uint32_t e) {
+    const entity_mapping& m = *t.map;
+    const auto key = m.get_key(t.objects[e]);
+    if (!key)
+        throw usage_error("flush of " + m.table.name() + ": the key of a persistent " +
+                          m.struct_name + " (row key " + std::to_string(t.keys[e]) +
+                          ") was cleared; remove() the object instead");
+    std::uint64_t mask = *key != t.keys[e] ? std::uint64_t{1} << m.key_index : 0;
+    const bool stale = t.marks[e] & mark_stale;
+    if (!stale && !t.track_changes) return mask;
+    param_ref refs[64];
+    m.bind_row(t.objects[e], refs);
+    const std::uint64_t* snap = stale ? nullptr : &t.snapshot[e * t.snapshot_width()];
+    for (std::size_t c = 0; c < m.column_count(); ++c) {
+        if (c == m.key_index) continue;
+        if (stale || fingerprint(refs[c]) != *snap) mask |= std::uint64_t{1} << c;
+        if (!stale) ++snap;
     }
-    for (std::size_t i = 0; i < tables.size(); ++i) {
-        table_runtime& t = *tables[i];
-        mark_inserted(t);
-        for (const auto e : updated[i]) t.take_snapshot(e);
-        mark_deleted(t);
+    return mask;
+}
+
+table_plan plan_table(table_runtime& t) {
+    table_plan plan;
+    plan.t = &t;
+    std::unordered_map<std::int64_t, std::uint32_t> removed_by_key; // row switches
+    std::vector<std::uint32_t> pending, removed;
+    for (std::uint32_t e = 0; e < t.objects.size(); ++e) {
+        if (t.states[e] == object_state::pending) {
+            pending.push_back(e);
+        } else if (t.states[e] == object_state::persistent) {
+            if (t.marks[e] & mark_removing) {
+                removed.push_back(e);
+                removed_by_key.emplace(t.keys[e], e);
+            } else if (const auto columns = changed_columns(t, e)) {
+                plan.updates.push_back({e, columns});
+            }
+        }
+    }
+    if (!removed_by_key.empty() && !pending.empty()) {
+        std::erase_if(pending, [&](std::uint32_t e) {
+            const auto key = t.map->get_key(t.objects[e]);
+            const auto it = key ? removed_by_key.find(*key) : removed_by_key.end();
+            if (it == removed_by_key.end()) return false;
+            plan.switches.push_back({it->second, e});
+            std::erase(removed, it->second);
+            removed_by_key.erase(it);
+            return true;
+        });
+    }
+    order_inserts(plan, std::move(pending));
+    order_deletes(plan, std::move(removed));
+    return plan;
+}
+
+void check_key_changes(const table_plan& plan) {
+    const table_runtime& t = *plan.t;
+    for (const auto& u : plan.updates) {
+        if (!(u.columns & (std::uint64_t{1} << t.map->key_index))) continue;
+        const auto key = *t.map->get_key(t.objects[u.entry]);
+        const auto owner = t.identity.find(key);
+        if (owner && *owner != u.entry && !(t.marks[*owner] & mark_removing) &&
+            t.map->get_key(t.objects[*owner]) == key)
+            throw usage_error("flush of " + t.map->table.name() + ": two persistent " +
+                              t.map->struct_name + " objects would hold the key " +
+                              std::to_string(key));
     }
 }
 
+} // namespace
+
+bool flush_plan::empty() const noexcept {
+    for (const auto& p : tables)
+        if (!p.inserts.empty() || !p.updates.empty() || !p.switches.empty() ||
+            !p.deletes.empty())
+            return false;
+    return true;
+}
+
+flush_plan plan_flush(session_state& s) {
+    flush_plan plan;
+    for (auto* t : parents_first(s)) {
+        plan.tables.push_back(plan_table(*t));
+        check_key_changes(plan.tables.back());
+    }
+    return plan;
+}
+
+void send_flush(flush_plan& plan, connection& conn, const session_options& opts) {
+    for (const auto& p : plan.tables)
+        if (!p.inserts.empty()) insert_pending(conn, p, opts);
+    for (const auto& p : plan.tables) send_updates(conn, p);
+    for (auto it = plan.tables.rbegin(); it != plan.tables.rend(); ++it) // children first
+        send_deletes(conn, *it);
+}
+
+void undo_flush(const flush_plan& plan) noexcept {
+    for (const auto& p : plan.tables) {
+        table_runtime& t = *p.t;
+        for (const auto e : p.inserts) {
+            if (!(t.marks[e] & mark_key_assigned)) continue;
+            t.map->set_key(t.objects[e], std::nullopt);
+            t.marks[e] &= static_cast<std::uint8_t>(~mark_key_assigned);
+        }
+    }
+}
+
+void apply_flush(const flush_plan& plan, epoch number) {
+    for (const auto& p : plan.tables) {
+        table_runtime& t = *p.t;
+        auto inserted = [&](std::uint32_t e) {
+            if (t.marks[e] & mark_key_assigned)
+                t.marks[e] = static_cast<std::uint8_t>((t.marks[e] & ~mark_key_assigned) |
+                                                       mark_key_generated);
+            --t.pending;
+            t.make_persistent(e, *t.map->get_key(t.objects[e]));
+            t.inserted_at[e] = number;
+            t.take_snapshot(e);
+        };
+        auto deleted = [&](std::uint32_t e) {
+            t.identity.erase(t.keys[e]);
+            t.states[e] = object_state::deleted;
+            t.marks[e] &= static_cast<std::uint8_t>(~mark_removing);
+            --t.removing;
+            t.written_at[e] = number;
+        };
+        for (const auto e : p.inserts) inserted(e);
+        for (const auto& u : p.updates) {
+            const auto key = *t.map->get_key(t.objects[u.entry]);
+            if (key != t.keys[u.entry]) { // the row's key was changed
+                const auto owner = t.identity.find(t.keys[u.entry]);
+                if (owner && *owner == u.entry) t.identity.erase(t.keys[u.entry]);
+                t.make_persistent(u.entry, key);
+            }
+            t.take_snapshot(u.entry);
+            t.written_at[u.entry] = number;
+        }
+        for (const auto& sw : p.switches) {
+            deleted(sw.removed);
+            inserted(sw.added);
+        }
+        for (const auto e : p.deletes) deleted(e);
+    }
+}
+
+void require_live_transaction(connection& conn) {
+    conn.require_live_transaction();
+}
+
 void execute_checked(connection& conn, prepared_statement& stmt, std::span<const param_ref> params,
-                     std::int64_t expected, const entity_mapping& m, row_buffer* out) {
+                     std::int64_t expected, const entity_mapping& m, row_check check,
+                     row_buffer* out) {
+    require_live_transaction(conn);
     conn.echo().line(stmt.sql());
     conn.echo().params(params);
     const std::int64_t changed = stmt.execute(params, out);
-    if (changed != expected)
-        throw sql_error("flush of " + m.table.name() + " (" + m.struct_name + "): expected " +
-                            std::to_string(expected) + " rows to change, the database changed " +
-                            std::to_string(changed) +
-                            " (was the row changed or deleted by "
-                            "another transaction?)",
-                        "", 0, stmt.sql());
+    if (changed == expected) return;
+    const std::string what = "flush of " + m.table.name() + " (" + m.struct_name + "): expected " +
+                             std::to_string(expected) + " rows to change, the database changed " +
+                             std::to_string(changed);
+    if (check == row_check::update_or_delete)
+        throw stale_data_error(what + " (was the row changed or deleted by another transaction?)");
+    throw sql_error(what + " (does a trigger or rule drop or redirect rows?)", "", 0, stmt.sql());
 }
 
 void rethrow_with_context(const entity_mapping& m, std::string_view action,

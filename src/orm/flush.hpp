@@ -1,4 +1,5 @@
-// The steps of one flush, shared by the insert, update and delete code.
+// The steps of one flush: a plan made before anything is sent (its checks fail with nothing
+// sent), the statements that carry it out, and its effect on the objects once it succeeded.
 #pragma once
 
 #include "session_state.hpp"
@@ -12,17 +13,72 @@
 
 namespace tabella::detail {
 
-/// Inserts every pending object of `t` in batched multi-row statements and writes each
-/// generated key into its object (flagging it entry_key_assigned).
-void insert_pending(connection& conn, table_runtime& t, const session_options& opts);
-/// Sends UPDATEs of changed columns for persistent objects; returns the entries updated.
-[[nodiscard]] std::vector<std::uint32_t> update_changed(connection& conn, table_runtime& t);
-/// Sends batched DELETEs for objects marked by remove().
-void delete_removed(connection& conn, table_runtime& t);
+/// An UPDATE of one persistent object: the columns it sets (bit c: column c).
+struct planned_update {
+    std::uint32_t entry;
+    std::uint64_t columns;
+};
+
+/// A removed object whose key a pending object of the same table takes in this flush:
+/// the row is kept and UPDATEd with the new object's values (SQLAlchemy's row switch).
+struct planned_switch {
+    std::uint32_t removed;
+    std::uint32_t added;
+};
+
+/// What one flush does to one table.
+struct table_plan {
+    table_runtime* t = nullptr;
+    /// Pending entries in the order their rows are sent: rows referenced by rows of the
+    /// same table first; inside each level, entries with a key set first, in order added.
+    std::vector<std::uint32_t> inserts;
+    /// For each level of `inserts`: its end, and where its entries without a key start.
+    std::vector<std::pair<std::size_t, std::size_t>> levels;
+    std::vector<planned_update> updates;
+    std::vector<planned_switch> switches;
+    /// Removed entries in the order their rows are deleted: referencing rows first.
+    std::vector<std::uint32_t> deletes;
+};
+
+/// Every table's part of a flush; tables parents first.
+struct flush_plan {
+    std::vector<table_plan> tables;
+    [[nodiscard]] bool empty() const noexcept;
+};
+
+/// Plans a flush. Throws usage_error, with nothing sent, for an object graph that cannot
+/// be ordered or a changed key that cannot be sent.
+[[nodiscard]] flush_plan plan_flush(session_state& s);
+/// Sends the plan's statements inside `conn`'s open transaction.
+void send_flush(flush_plan& plan, connection& conn, const session_options& opts);
+/// After send_flush succeeded: the objects' new states, keys, snapshots and stamps.
+void apply_flush(const flush_plan& plan, epoch number);
+/// After send_flush failed: clears the keys it wrote into objects.
+void undo_flush(const flush_plan& plan) noexcept;
+
+/// Orders a table's pending entries (parents of the same table first) into `plan`.
+void order_inserts(table_plan& plan, std::vector<std::uint32_t> pending);
+/// Orders a table's removed entries (referencing rows first) into `plan`.
+void order_deletes(table_plan& plan, std::vector<std::uint32_t> removed);
+
+/// Inserts plan.inserts in batched multi-row statements and writes each generated key
+/// into its object (marking it mark_key_assigned).
+void insert_pending(connection& conn, const table_plan& plan, const session_options& opts);
+/// Sends the plan's UPDATEs (row switches included), by the key of each object's row.
+void send_updates(connection& conn, const table_plan& plan);
+/// Sends batched DELETEs by the key of each removed object's row.
+void send_deletes(connection& conn, const table_plan& plan);
+
+/// What a mismatch in the count of changed rows means.
+enum class row_check { insert, update_or_delete };
 
 /// Runs `stmt` with `params`, echoing it, and checks it changed `expected` rows.
 void execute_checked(connection& conn, prepared_statement& stmt, std::span<const param_ref> params,
-                     std::int64_t expected, const entity_mapping& m, row_buffer* out = nullptr);
+                     std::int64_t expected, const entity_mapping& m, row_check check,
+                     row_buffer* out = nullptr);
+/// Throws when the database has ended the connection's transaction: nothing more may be
+/// sent in it.
+void require_live_transaction(connection& conn);
 
 /// Rethrows the current sql_error with the table and object position added to its message.
 [[noreturn]] void rethrow_with_context(const entity_mapping& m, std::string_view action,

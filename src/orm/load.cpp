@@ -6,25 +6,28 @@
 #include "tabella/error.hpp"
 #include "tabella/query.hpp"
 
+#include <unordered_map>
+
 namespace tabella {
 namespace detail {
 namespace {
 
 // The tracked object for one result row, loading a new one when the key is not tracked.
+// A tracked object is returned as it is: loading never overwrites the session's changes.
 void* materialize(table_runtime& t, const value* cells) {
     const entity_mapping& m = *t.map;
     const auto key = cells[m.key_index].as<std::int64_t>();
     if (const auto e = t.identity.find(key)) return t.objects[*e];
     void* obj = t.store->emplace();
+    const auto e = t.add_entries(obj, 1, m.object_size, object_state::detached);
     try {
         m.load_row(obj, cells);
     } catch (const conversion_error& err) {
         throw conversion_error("loading " + m.table.name() + " row with key " +
                                std::to_string(key) + " into " + m.struct_name + ": " + err.what());
     }
-    const auto e = t.add_entry(obj, entry_persistent);
+    t.make_persistent(e, key);
     t.take_snapshot(e);
-    t.identity.insert(key, e);
     return obj;
 }
 
@@ -52,14 +55,9 @@ std::vector<void*> run_query(session_state& s, const entity_mapping& m, const qu
     auto stmt = m.table.select();
     apply_spec(stmt, spec);
     const auto q = compile_select(stmt, s.conn().dialect());
-    auto objects = load_rows(s, m, q);
-    // Objects removed in this session but not yet flushed are not results.
-    table_runtime& t = s.runtime(m);
-    std::erase_if(objects, [&](void* obj) {
-        const auto e = t.entry_of(obj);
-        return e && (t.flags[*e] & entry_removing);
-    });
-    return objects;
+    // Rows of objects removed but not flushed are results too (autoflush off): all()
+    // agrees with count(), as in SQLAlchemy.
+    return load_rows(s, m, q);
 }
 
 std::int64_t count_query(session_state& s, const entity_mapping& m, const query_spec& spec) {
@@ -81,15 +79,46 @@ void* session::get_raw(const detail::entity_mapping& m, std::int64_t key) {
     auto tracked = [&]() -> void* {
         const auto e = t.identity.find(key);
         if (!e) return nullptr;
-        return (t.flags[*e] & detail::entry_removing) ? nullptr : t.objects[*e];
+        return (t.marks[*e] & detail::mark_removing) ? nullptr : t.objects[*e];
     };
-    if (void* obj = tracked()) return obj;
+    if (void* obj = tracked()) return obj; // an identity-map hit sends nothing
     state_->autoflush();
     if (void* obj = tracked()) return obj;
+    if (t.identity.find(key)) return nullptr; // removed, not flushed (autoflush off)
     auto stmt = m.table.select().where(detail::column_of(m, m.key_index) == key);
     const auto q = detail::compile_select(stmt, state_->conn().dialect());
     const auto found = detail::load_rows(*state_, m, q);
     return found.empty() ? nullptr : found.front();
 }
 
+namespace detail {
+
+void reload(connection& conn, table_runtime& t, const std::vector<std::uint32_t>& entries) {
+    const entity_mapping& m = *t.map;
+    const std::size_t per_statement = rows_per_statement(1, conn.parameter_limit(), 1000);
+    std::vector<bool> found(entries.size(), false);
+    std::unordered_map<std::int64_t, std::size_t> position;
+    for (std::size_t i = 0; i < entries.size(); ++i) position.emplace(t.keys[entries[i]], i);
+    for (std::size_t first = 0; first < entries.size(); first += per_statement) {
+        const std::size_t n = std::min(per_statement, entries.size() - first);
+        std::vector<value> keys;
+        for (std::size_t i = first; i < first + n; ++i) keys.emplace_back(t.keys[entries[i]]);
+        auto stmt = m.table.select().where(column_of(m, m.key_index).in_(std::move(keys)));
+        const auto q = compile_select(stmt, conn.dialect());
+        const auto res = conn.execute_sql(q.sql, q.params);
+        for (const auto& r : res) {
+            const value* cells = r.values().data();
+            const auto it = position.find(cells[m.key_index].as<std::int64_t>());
+            if (it == position.end()) continue;
+            const auto e = entries[it->second];
+            m.load_row(t.objects[e], cells);
+            t.take_snapshot(e);
+            found[it->second] = true;
+        }
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (!found[i]) t.detach(entries[i]); // its row is gone
+}
+
+} // namespace detail
 } // namespace tabella

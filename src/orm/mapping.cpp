@@ -20,6 +20,7 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
                                    bool key_generated, const entity_mapping& (*self)()) {
     std::vector<column> cols;
     std::vector<const entity_mapping& (*)()> parents;
+    std::vector<std::size_t> self_refs;
     cols.reserve(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
         const member_column& mc = columns[i];
@@ -30,6 +31,7 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
             c.nullable(mc.nullable);
         if (mc.parent) {
             c.references(std::string(mc.parent_table), std::string(mc.parent_key));
+            if (mc.parent == self) self_refs.push_back(i);
             if (mc.parent != self &&
                 std::find(parents.begin(), parents.end(), mc.parent) == parents.end())
                 parents.push_back(mc.parent);
@@ -45,7 +47,9 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
                           nullptr,
                           nullptr,
                           nullptr,
-                          std::move(parents)};
+                          nullptr,
+                          std::move(parents),
+                          std::move(self_refs)};
 }
 
 column_expr column_of(const entity_mapping& m, std::size_t index) {

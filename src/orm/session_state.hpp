@@ -1,8 +1,11 @@
-// The session's bookkeeping: per mapped table, the objects it owns, their states,
-// fingerprints of their last known database values, and the identity map.
+// The session's bookkeeping: per mapped table, the objects it owns, the state of each
+// (docs/session.md), the key of the row each persistent object was loaded from, when the
+// open transaction last wrote it, fingerprints of its last known database values, and the
+// identity map.
 #pragma once
 
 #include "identity_map.hpp"
+#include "object_index.hpp"
 #include "tabella/connection.hpp"
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/engine.hpp"
@@ -15,18 +18,18 @@
 
 namespace tabella::detail {
 
-/// Per-object state bits.
-enum entry_flag : std::uint16_t {
-    entry_pending = 1u << 0,        ///< waits to be inserted
-    entry_persistent = 1u << 1,     ///< has a row in the database (as far as we know)
-    entry_removing = 1u << 2,       ///< remove() was called; DELETE at the next flush
-    entry_gone = 1u << 3,           ///< deleted or dropped; no longer tracked
-    entry_key_assigned = 1u << 4,   ///< this flush wrote a generated key into the object
-    entry_inserted_in_tx = 1u << 5, ///< inserted in the open transaction
-    entry_key_generated = 1u << 6,  ///< ...with a key the database generated
-    entry_deleted_in_tx = 1u << 7,  ///< deleted in the open transaction
-    entry_stale = 1u << 8,          ///< values may differ from the row: send every column
+/// Marks beside an entry's state.
+enum entry_mark : std::uint8_t {
+    mark_removing = 1u << 0,      ///< persistent, remove() called: DELETE at the next flush
+    mark_key_assigned = 1u << 1,  ///< the running flush wrote a generated key into it
+    mark_key_generated = 1u << 2, ///< inserted with a key the database generated
+    mark_stale = 1u << 3,         ///< its row may differ from the snapshot: send every column
 };
+
+/// A flush number. Every flush gets the next one; an entry remembers the flush that last
+/// inserted, updated or deleted its row, and a rollback point is the number current when
+/// it was set, so "since P" is "stamped after P".
+using epoch = std::uint32_t;
 
 /// The objects of one mapped type in one session.
 struct table_runtime {
@@ -36,20 +39,41 @@ struct table_runtime {
     const entity_mapping* map;
     std::unique_ptr<object_store> store;
     std::vector<void*> objects;          ///< entry -> object
-    std::vector<std::uint16_t> flags;    ///< entry -> entry_flag bits
-    std::vector<std::uint64_t> snapshot; ///< entry * (columns - 1): fingerprints, key excluded
-    identity_map identity;
-    bool track_changes;       ///< keep snapshots (session_options::track_changes)
-    std::size_t pending = 0;  ///< entries with entry_pending
-    std::size_t removing = 0; ///< entries with entry_removing
+    std::vector<object_state> states;    ///< entry -> state
+    std::vector<std::uint8_t> marks;     ///< entry -> entry_mark bits
+    std::vector<std::int64_t> keys;      ///< entry -> key of its row (persistent, deleted)
+    std::vector<epoch> inserted_at;      ///< entry -> flush that inserted it (0: loaded)
+    std::vector<epoch> written_at;       ///< entry -> flush that last updated or deleted it
+    std::vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
+    identity_map identity;               ///< key -> entry, persistent entries only
+    object_index addresses;              ///< object address -> entry
+    bool track_changes;                  ///< keep snapshots (session_options::track_changes)
+    std::size_t pending = 0;             ///< entries in state pending
+    std::size_t removing = 0;            ///< entries with mark_removing
 
     [[nodiscard]] std::size_t snapshot_width() const noexcept { return map->column_count() - 1; }
-    /// Appends an entry; returns its index.
-    std::uint32_t add_entry(void* obj, std::uint16_t f);
-    /// The entry of `obj`, if this table tracks it (and it is not gone).
-    [[nodiscard]] std::optional<std::uint32_t> entry_of(const void* obj) const;
-    /// Records the object's current values as its database state.
+    /// Appends `count` entries for objects `stride` bytes apart; returns the first index.
+    std::uint32_t add_entries(void* first, std::size_t count, std::size_t stride,
+                              object_state state);
+    /// The entry of `obj`, if this table ever tracked it.
+    [[nodiscard]] std::optional<std::uint32_t> entry_of(const void* obj) const {
+        return addresses.find(obj);
+    }
+    /// Records the object's current values as its row's values.
     void take_snapshot(std::uint32_t entry);
+    /// True when the object's members differ from its snapshot (or its key from its row's).
+    [[nodiscard]] bool is_modified(std::uint32_t entry) const;
+    /// Moves an entry to `detached`, out of the identity map and the counters.
+    void detach(std::uint32_t entry);
+    /// Makes `entry` persistent with the row key `key`, in the identity map.
+    void make_persistent(std::uint32_t entry, std::int64_t key);
+};
+
+/// A SAVEPOINT opened by session::begin_nested().
+struct nested_point {
+    transaction tx;
+    epoch since;      ///< the rollback point
+    std::uint64_t id; ///< matches nested_transaction handles to their savepoint
 };
 
 /// Everything behind a tabella::session.
@@ -60,6 +84,8 @@ class session_state {
     ~session_state();
 
     table_runtime& runtime(const entity_mapping& m);
+    /// The runtime of `m` if the session has one.
+    [[nodiscard]] table_runtime* find_runtime(const entity_mapping& m) const;
     [[nodiscard]] const session_options& options() const noexcept { return options_; }
     [[nodiscard]] const std::vector<std::unique_ptr<table_runtime>>& tables() const noexcept {
         return tables_;
@@ -67,38 +93,50 @@ class session_state {
 
     /// The session's connection (taken from the engine at first use).
     connection& conn();
-    /// Begins the session's transaction unless one is open.
-    void begin();
     void flush();
     void commit();
     void rollback();
-    /// Flushes when autoflush is on and inserts or deletes are waiting.
+    /// Flushes when autoflush is on.
     void autoflush();
     [[nodiscard]] std::size_t pending_count() const noexcept;
     void close();
     [[nodiscard]] bool is_closed() const noexcept { return closed_; }
 
+    /// begin_nested(): flush, SAVEPOINT; returns the savepoint's id.
+    std::uint64_t begin_nested();
+    /// Finishes the innermost savepoint, which must be `id`; a no-op rollback for a
+    /// savepoint that is already gone.
+    void finish_nested(std::uint64_t id, bool commit);
+    [[nodiscard]] bool nested_is_open(std::uint64_t id) const noexcept;
+
   private:
-    /// Session bookkeeping after the transaction is gone (rolled back or lost).
-    void forget_transaction_work();
-    /// After a failed flush: ends the session's transaction if nothing in it is worth
-    /// keeping, or if the database already ended it.
-    void end_transaction_after_failed_flush() noexcept;
-    void finish_transaction_bookkeeping();
+    /// Opens the session's transaction (or its SAVEPOINT in the caller's) unless open.
+    void begin();
+    /// The database ended the transaction during a flush: every object goes back to
+    /// where it stood at the last commit, with the work still to do.
+    void replay_after_lost_transaction();
+    /// SQLAlchemy's rollback rule for everything since `since` (docs/session.md).
+    void roll_back_objects(epoch since);
+    /// After a failed COMMIT or a lost transaction: the transaction and savepoints are gone.
+    void drop_transaction() noexcept;
+    [[nodiscard]] bool transaction_lost() noexcept;
 
     std::optional<engine> engine_;
     std::optional<connection> own_conn_;
     connection* conn_ = nullptr;
-    std::optional<transaction> tx_;
+    std::optional<transaction> tx_; ///< own transaction, or a SAVEPOINT in the caller's
+    std::vector<nested_point> nested_;
+    std::uint64_t next_nested_id_ = 1;
+    epoch epoch_ = 0;        ///< the last flush's number
+    epoch committed_at_ = 0; ///< epoch_ at the last commit (or rollback)
     bool closed_ = false;
-    bool tx_has_work_ = false; ///< a flush succeeded in the session's open transaction
     session_options options_;
     std::vector<std::unique_ptr<table_runtime>> tables_;
     std::unordered_map<const entity_mapping*, table_runtime*> by_mapping_;
 };
 
-/// Runs one flush: inserts, updates, deletes, all inside `conn`'s open transaction or
-/// savepoint. Throws on failure after restoring every object it touched.
-void run_flush(session_state& s, connection& conn);
+/// Reloads the rows of `entries` into their objects (batched SELECT ... WHERE key IN);
+/// entries whose row is gone are detached.
+void reload(connection& conn, table_runtime& t, const std::vector<std::uint32_t>& entries);
 
 } // namespace tabella::detail

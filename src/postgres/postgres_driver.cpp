@@ -62,7 +62,7 @@ class pg_connection final : public driver_connection {
     std::optional<std::int64_t> copy_rows(const std::string& table,
                                           std::span<const std::string> columns,
                                           std::span<const param_ref> flat) override;
-    bool supports_copy() const noexcept override { return true; }
+    bool supports_copy() const noexcept override { return counts_rows_; }
     bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
     // The server rolls back the transaction of a connection it lost.
     bool transaction_active() const noexcept override { return is_usable(); }
@@ -80,6 +80,8 @@ class pg_connection final : public driver_connection {
     [[noreturn]] void lose(const char* why);
     void set_up_session();
     void deallocate_orphans() noexcept;
+    /// Rows inserted into `table` in this transaction so far.
+    std::int64_t inserted_rows(const std::string& table);
 
     url url_;
     std::unique_ptr<pqxx::connection> conn_;
@@ -91,6 +93,8 @@ class pg_connection final : public driver_connection {
     std::vector<std::string> orphans_; // prepared statements whose DEALLOCATE failed
     bool lost_ = false;
     std::unique_ptr<prepared_statement> reserve_statement_; // prepared once per connection
+    std::unique_ptr<prepared_statement> inserted_statement_;
+    bool counts_rows_ = true; ///< track_counts is on: COPY's rows can be counted
 };
 
 class pg_statement final : public prepared_statement {
@@ -139,8 +143,10 @@ pqxx::result pg_connection::run(const std::string& sql, std::string& name,
 }
 
 // nextval hands each value out once, whatever other sessions do, so the keys are ours. A
-// key without a sequence has nothing to reserve from, and GENERATED ALWAYS refuses explicit
-// keys: no rows come back, and the caller inserts row by row. (Explicit keys that rows
+// key without a sequence has nothing to reserve from, GENERATED ALWAYS refuses explicit
+// keys, and a trigger or rule (user-defined: foreign keys' internal triggers are fine) or a
+// partitioned or foreign table may replace or redirect them: then no rows come back, and
+// the caller inserts row by row with RETURNING. (Explicit keys that rows
 // brought themselves do not move the sequence: PostgreSQL's rule, not changed here.)
 bool pg_connection::reserve_keys(const std::string& table, const std::string& key_column,
                                  std::size_t count, std::vector<std::int64_t>& out) {
@@ -151,7 +157,12 @@ bool pg_connection::reserve_keys(const std::string& table, const std::string& ke
     static const std::string sql =
         "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence($1::text, $2::text) AS s "
         "WHERE NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::text::regclass "
-        "AND attname = $2::text AND attidentity = 'a')), "
+        "AND attname = $2::text AND attidentity = 'a') "
+        "AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = $1::text::regclass "
+        "AND NOT tgisinternal) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = $1::text::regclass "
+        "AND rulename <> '_RETURN') "
+        "AND (SELECT relkind FROM pg_class WHERE oid = $1::text::regclass) = 'r'), "
         "k AS MATERIALIZED (SELECT nextval(q.s) AS v FROM q, generate_series(1, $3::bigint) "
         "WHERE q.s IS NOT NULL) "
         "SELECT min(v), count(*), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
@@ -196,6 +207,7 @@ std::optional<std::int64_t> pg_connection::copy_rows(const std::string& table,
     const std::string sql = "COPY " + d.quote_identifier(table) + " FROM STDIN";
     check_postgres_params(flat);
     const std::size_t width = columns.size();
+    const std::int64_t before = inserted_rows(table);
     (void)guarded(sql, [&] {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -213,7 +225,21 @@ std::optional<std::int64_t> pg_connection::copy_rows(const std::string& table,
         writer.complete();
         return pqxx::result();
     });
-    return static_cast<std::int64_t>(width ? flat.size() / width : 0);
+    return inserted_rows(table) - before;
+}
+
+// libpqxx 6.4 drops COPY's command tag, so the rows COPY stored are counted by the
+// server's per-transaction statistics of the table (rows a trigger skipped are not
+// counted). Needs track_counts, checked when the connection opens.
+std::int64_t pg_connection::inserted_rows(const std::string& table) {
+    if (!inserted_statement_)
+        inserted_statement_ = std::make_unique<pg_statement>(
+            *this, "SELECT pg_stat_get_xact_tuples_inserted($1::text::regclass)");
+    const std::string relation = postgresql_dialect().quote_identifier(table);
+    const param_ref params[] = {param_ref::of_text(relation)};
+    row_buffer count;
+    (void)inserted_statement_->execute(params, &count);
+    return count.cells.at(0).as<std::int64_t>();
 }
 
 void pg_connection::forget(const std::string& name) noexcept {
@@ -279,6 +305,7 @@ void pg_connection::set_up_session() {
         // Exact reals (servers before 12 round to 15 digits unless asked) and ISO dates,
         // the only date style the result decoder reads.
         (void)tx_.exec("SET extra_float_digits = 3; SET DateStyle = 'ISO'");
+        counts_rows_ = tx_.exec("SELECT current_setting('track_counts')::bool")[0][0].as<bool>();
     } catch (const pqxx::failure& e) {
         throw connection_error("cannot set up the session on '" + postgres_url_for_messages(url_) +
                                "': " + clean_message(e.what(), url_));

@@ -81,7 +81,8 @@ class sqlite_connection final : public driver_connection {
         (void)stmt.execute({}, nullptr);
     }
     std::int64_t last_insert_id() const override { return sqlite3_last_insert_rowid(db_); }
-    bool returns_keys_with_returning() const noexcept override { return false; }
+    bool returns_keys_with_returning() const noexcept override { return true; }
+    bool keeps_transaction_after_error() const noexcept override { return true; }
     bool transaction_active() const noexcept override { return sqlite3_get_autocommit(db_) == 0; }
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
                       std::vector<std::int64_t>& out) override {

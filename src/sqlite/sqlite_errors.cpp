@@ -21,6 +21,8 @@ const char* sqlstate_of(int rc, const std::string& message) {
         return "23503";
     case SQLITE_CONSTRAINT_CHECK:
         return "23514";
+    case SQLITE_BUSY_SNAPSHOT: // another connection wrote since this transaction read
+        return "40001";        // serialization_failure: retry the transaction
     default:
         break;
     }
@@ -31,7 +33,7 @@ const char* sqlstate_of(int rc, const std::string& message) {
         return "53100"; // disk_full
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return "55P03"; // lock_not_available
+        return "55P03"; // lock_not_available: lock_timeout, retry the transaction
     case SQLITE_READONLY:
         return "25006"; // read_only_sql_transaction
     case SQLITE_TOOBIG:

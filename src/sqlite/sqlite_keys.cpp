@@ -21,7 +21,8 @@ std::int64_t sqlite_key_reserver::scalar(const std::string& sql, const std::vect
 void sqlite_key_reserver::learn(const std::string& table, const std::string& key_column,
                                 table_facts& facts) {
     const bool no_triggers =
-        scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?",
+        scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? "
+               "COLLATE NOCASE",
                {table}) == 0;
     // The key is the rowid only when it is the single primary-key column declared exactly
     // INTEGER, in a table WITH rowid.
@@ -32,11 +33,18 @@ void sqlite_key_reserver::learn(const std::string& table, const std::string& key
                {table, key_column}) == 1 &&
         scalar("SELECT count(*) FROM pragma_table_list(?) WHERE wr = 0", {table}) == 1;
     facts.safe = no_triggers && key_is_rowid;
+    // AUTOINCREMENT is in the table's own SQL; its high-water mark (sqlite_sequence) is
+    // read at every reservation, as other connections move it.
     facts.autoincrement =
-        scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'", {}) == 1 &&
-        scalar("SELECT count(*) FROM sqlite_sequence WHERE name = ?", {table}) == 1;
+        scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE "
+               "NOCASE AND upper(sql) LIKE '%AUTOINCREMENT%'",
+               {table}) == 1;
     facts.max_rowid = std::make_unique<sqlite_statement>(
         db_, "SELECT max(rowid) FROM " + sqlite_dialect().quote_identifier(table));
+    facts.sequence.reset();
+    if (facts.autoincrement)
+        facts.sequence = std::make_unique<sqlite_statement>(
+            db_, "SELECT seq FROM sqlite_sequence WHERE name = ? COLLATE NOCASE");
 }
 
 bool sqlite_key_reserver::reserve(const std::string& table, const std::string& key_column,
@@ -56,8 +64,13 @@ bool sqlite_key_reserver::reserve(const std::string& table, const std::string& k
     (void)facts.max_rowid->execute({}, &rows);
     std::int64_t base = rows.cells.at(0).is_null() ? 0 : rows.cells[0].as<std::int64_t>();
     // AUTOINCREMENT promises never to reuse a key, even one whose row was deleted.
-    if (facts.autoincrement)
-        base = std::max(base, scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", {table}));
+    if (facts.sequence) {
+        row_buffer seq;
+        const param_ref name[] = {param_ref::of_text(table)};
+        (void)facts.sequence->execute(name, &seq);
+        if (!seq.cells.empty() && !seq.cells[0].is_null())
+            base = std::max(base, seq.cells[0].as<std::int64_t>());
+    }
     // At the largest rowid SQLite picks keys at random: no block can be reserved.
     if (base < 0 ||
         static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - base) < count)

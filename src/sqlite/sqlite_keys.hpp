@@ -30,6 +30,7 @@ class sqlite_key_reserver {
         bool safe = false;
         bool autoincrement = false;
         std::unique_ptr<sqlite_statement> max_rowid;
+        std::unique_ptr<sqlite_statement> sequence; ///< AUTOINCREMENT's high-water mark
     };
 
     [[nodiscard]] std::int64_t scalar(const std::string& sql, const std::vector<value>& params);

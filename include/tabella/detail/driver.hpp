@@ -80,6 +80,9 @@ class driver_connection {
         (void)table, (void)columns, (void)flat;
         return std::nullopt;
     }
+    /// True when a failed statement leaves the transaction usable (SQLite rolls back just
+    /// the statement); false when it aborts the whole transaction (PostgreSQL).
+    [[nodiscard]] virtual bool keeps_transaction_after_error() const noexcept { return false; }
     /// False when the database has ended the transaction on its own (SQLite rolls back
     /// the whole transaction on SQLITE_FULL, SQLITE_IOERR...); true while one is open.
     [[nodiscard]] virtual bool transaction_active() const noexcept { return true; }

@@ -35,15 +35,22 @@ struct entity_mapping {
     void (*bind_row)(const void* obj, param_ref* out);
     /// Reads every column from `cells` (member order) into `obj`.
     void (*load_row)(void* obj, const value* cells);
-    /// The key of `obj`, or nullopt when it is unset (empty optional, or 0).
+    /// The key of `obj`, or nullopt when it is unset (an empty optional).
     std::optional<std::int64_t> (*get_key)(const void* obj);
     /// Sets the key of `obj`; nullopt makes it unset again.
     void (*set_key)(void* obj, std::optional<std::int64_t> key);
+    /// For each column, the object a ref<P> member points at; nullptr for other members and
+    /// for refs that hold only a key.
+    void (*ref_targets)(const void* obj, const void** out);
     /// A store for objects of this type.
     std::unique_ptr<object_store> (*make_store)();
     /// The mappings this one references with ref<P> members (itself excluded), as
     /// functions so that structs may reference each other: flushed before this one.
     std::vector<const entity_mapping& (*)()> parents;
+    /// Columns that reference this struct's own table (ref<Self> members).
+    std::vector<std::size_t> self_refs;
+    /// sizeof the struct: objects of one store lie this far apart.
+    std::size_t object_size = 0;
 
     [[nodiscard]] std::size_t column_count() const noexcept { return table.columns().size(); }
 };

@@ -118,7 +118,8 @@ struct member_traits<std::optional<M>> {
         c.nullable = true;
         return c;
     }
-    static param_ref bind(const std::optional<M>& v) noexcept {
+    static param_ref bind(const std::optional<M>& v) noexcept(
+        noexcept(member_traits<M>::bind(std::declval<const M&>()))) {
         return v ? member_traits<M>::bind(*v) : param_ref::of_null();
     }
     static void load(std::optional<M>& m, const value& v) {
@@ -149,7 +150,8 @@ struct member_traits<ref<P>> {
     static void load(ref<P>& r, const value& v) { r = ref<P>(v.as<std::int64_t>()); }
 };
 
-/// Primary-key members: integers (generated when unset) or optional integers.
+/// Primary-key members: an integer assigned by the application (0 is a key like any
+/// other), or an optional integer that the database generates when empty.
 template <class K>
 struct key_traits {
     static constexpr bool generated = false;
@@ -158,12 +160,11 @@ struct key_traits {
 };
 template <class K>
 requires std::is_integral_v<K> &&(!std::is_same_v<K, bool>)struct key_traits<K> {
-    static constexpr bool generated = true;
-    /// 0 means "not set yet" for a plain integer key.
-    static std::optional<std::int64_t> get(const K& k) {
-        return k == 0 ? std::nullopt : std::optional<std::int64_t>(k);
+    static constexpr bool generated = false;
+    static std::optional<std::int64_t> get(const K& k) { return static_cast<std::int64_t>(k); }
+    static void set(K& k, std::optional<std::int64_t> v) {
+        if (v) k = static_cast<K>(*v);
     }
-    static void set(K& k, std::optional<std::int64_t> v) { k = static_cast<K>(v.value_or(0)); }
 };
 template <class K>
 requires std::is_integral_v<K> &&(!std::is_same_v<K, bool>)struct key_traits<std::optional<K>> {
@@ -178,5 +179,19 @@ requires std::is_integral_v<K> &&(!std::is_same_v<K, bool>)struct key_traits<std
             k.reset();
     }
 };
+
+/// The object a ref member points at, for ordering rows of one table.
+template <class M>
+const void* ref_target(const M&) noexcept {
+    return nullptr;
+}
+template <class P>
+const void* ref_target(const ref<P>& r) noexcept {
+    return r.get();
+}
+template <class P>
+const void* ref_target(const std::optional<ref<P>>& r) noexcept {
+    return r ? r->get() : nullptr;
+}
 
 } // namespace tabella::detail
