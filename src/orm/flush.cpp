@@ -150,6 +150,7 @@ void apply_flush(const flush_plan& plan, epoch number) {
         for (const auto& u : p.updates) {
             const auto key = *t.map->get_key(t.objects[u.entry]);
             if (key != t.keys[u.entry]) { // the row's key was changed
+                t.key_changes.push_back({number, u.entry, t.keys[u.entry]});
                 const auto owner = t.identity.find(t.keys[u.entry]);
                 if (owner && *owner == u.entry) t.identity.erase(t.keys[u.entry]);
                 t.make_persistent(u.entry, key);

@@ -24,19 +24,18 @@ class generated_key_inserter {
                               " has no primary key value, and its key type is not generated");
     }
 
-    /// Inserts `chunk` (at `position` of the flush's objects); `remaining` counts it and
-    /// the generated-key objects after it in the same level.
-    void insert(std::span<const std::uint32_t> chunk, std::size_t position,
-                std::size_t remaining) {
+    /// Inserts `chunk`; `remaining` counts it and the generated-key objects after it in
+    /// the same level.
+    void insert(std::span<const std::uint32_t> chunk, std::size_t remaining) {
         const entity_mapping& m = *t_.map;
         if (reserve_ && next_key_ + chunk.size() > keys_.size())
             reserve_block(std::max(chunk.size(), remaining));
-        if (!reserve_) return insert_one_by_one(chunk, position);
+        if (!reserve_) return insert_one_by_one(chunk);
         for (const auto e : chunk) {
             m.set_key(t_.objects[e], keys_[next_key_++]);
             t_.marks[e] |= mark_key_assigned;
         }
-        writer_.write(chunk, position, total_);
+        writer_.write(chunk, total_);
     }
 
     /// A new level starts: its rows may refer to keys the last one used, and objects of
@@ -56,7 +55,8 @@ class generated_key_inserter {
         next_key_ = 0;
         require_live_transaction(conn_);
         reserve_ = conn_.driver().reserve_keys(m.table.name(),
-                                               m.table.columns()[m.key_index].name(), count, keys_);
+                                               m.table.columns()[m.key_index].name(), count,
+                                               t_.identity.max_key().value_or(0), keys_);
         if (reserve_ && keys_.size() != count)
             throw error("flush of " + m.table.name() + ": the driver reserved " +
                         std::to_string(keys_.size()) + " keys for " + std::to_string(count) +
@@ -68,13 +68,13 @@ class generated_key_inserter {
                               "... RETURNING per row");
     }
 
-    void insert_one_by_one(std::span<const std::uint32_t> chunk, std::size_t position) {
+    void insert_one_by_one(std::span<const std::uint32_t> chunk) {
         if (strategy_ == insert_strategy::reserve_keys || strategy_ == insert_strategy::copy)
             throw usage_error("flush of " + t_.map->table.name() +
                               ": keys cannot be reserved for this table (it has triggers or "
                               "rules, or its key is not a plain generated integer)");
         if (!single_) single_ = std::make_unique<row_by_row_writer>(conn_, t_);
-        for (std::size_t i = 0; i < chunk.size(); ++i) single_->write(chunk[i], position + i, total_);
+        for (const auto e : chunk) single_->write(e, total_);
     }
 
     connection& conn_;
@@ -110,11 +110,11 @@ void insert_pending(connection& conn, const table_plan& plan, const session_opti
     std::size_t begin = 0;
     for (const auto& [end, first_generated] : plan.levels) {
         for (std::size_t i = begin; i < first_generated; i += per_chunk) // keys set
-            writer->write(all.subspan(i, std::min(per_chunk, first_generated - i)), i, total);
+            writer->write(all.subspan(i, std::min(per_chunk, first_generated - i)), total);
         if (generated) generated->next_level();
         for (std::size_t i = first_generated; i < end; i += per_chunk) {
             if (!generated) generated.emplace(conn, t, opts, *writer, total);
-            generated->insert(all.subspan(i, std::min(per_chunk, end - i)), i, end - i);
+            generated->insert(all.subspan(i, std::min(per_chunk, end - i)), end - i);
         }
         begin = end;
     }

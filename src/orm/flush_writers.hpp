@@ -15,10 +15,9 @@ class keyed_writer {
     keyed_writer(connection& conn, table_runtime& t);
     virtual ~keyed_writer() = default;
     [[nodiscard]] virtual std::size_t rows_per_chunk() const noexcept = 0;
-    /// Inserts the objects of `entries`; `position` and `total` place them among the
-    /// flush's pending objects of the table, for error messages.
-    virtual void write(std::span<const std::uint32_t> entries, std::size_t position,
-                       std::size_t total) = 0;
+    /// Inserts the objects of `entries`; `total` counts the flush's pending objects of the
+    /// table, for error messages.
+    virtual void write(std::span<const std::uint32_t> entries, std::size_t total) = 0;
 
   protected:
     /// Binds every column of every object of `entries` into params_, row after row.
@@ -35,8 +34,7 @@ class chunk_writer final : public keyed_writer {
   public:
     chunk_writer(connection& conn, table_runtime& t, std::size_t page_size);
     [[nodiscard]] std::size_t rows_per_chunk() const noexcept override { return per_statement_; }
-    void write(std::span<const std::uint32_t> entries, std::size_t position,
-               std::size_t total) override;
+    void write(std::span<const std::uint32_t> entries, std::size_t total) override;
 
   private:
     std::optional<std::size_t> locate_failure(std::span<const std::uint32_t> entries);
@@ -51,8 +49,7 @@ class copy_writer final : public keyed_writer {
     copy_writer(connection& conn, table_runtime& t, std::size_t page_size)
         : keyed_writer(conn, t), per_chunk_(page_size ? page_size : 10000) {}
     [[nodiscard]] std::size_t rows_per_chunk() const noexcept override { return per_chunk_; }
-    void write(std::span<const std::uint32_t> entries, std::size_t position,
-               std::size_t total) override;
+    void write(std::span<const std::uint32_t> entries, std::size_t total) override;
 
   private:
     std::size_t per_chunk_;
@@ -63,7 +60,7 @@ class copy_writer final : public keyed_writer {
 class row_by_row_writer {
   public:
     row_by_row_writer(connection& conn, table_runtime& t);
-    void write(std::uint32_t entry, std::size_t position, std::size_t total);
+    void write(std::uint32_t entry, std::size_t total);
 
   private:
     connection& conn_;
@@ -71,7 +68,9 @@ class row_by_row_writer {
     std::unique_ptr<prepared_statement> stmt_;
 };
 
-/// "at object 7 of 10 pending", for messages.
-[[nodiscard]] std::string object_position(std::size_t index, std::size_t total);
+/// " at object 7 of 10 pending": where `entry` stands among the pending objects of its
+/// table in the order they were added, for messages.
+[[nodiscard]] std::string object_position(const table_runtime& t, std::uint32_t entry,
+                                          std::size_t total);
 
 } // namespace tabella::detail

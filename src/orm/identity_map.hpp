@@ -17,6 +17,12 @@ class identity_map {
     /// Removes `key` (splitting its run).
     void erase(std::int64_t key);
     void clear() noexcept { runs_.clear(); }
+    /// The largest key tracked.
+    [[nodiscard]] std::optional<std::int64_t> max_key() const noexcept {
+        if (runs_.empty()) return std::nullopt;
+        const auto& last = *runs_.rbegin();
+        return last.first + static_cast<std::int64_t>(last.second.length) - 1;
+    }
 
   private:
     struct run {

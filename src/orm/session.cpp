@@ -67,6 +67,19 @@ void table_runtime::make_persistent(std::uint32_t entry, std::int64_t key) {
     identity.insert(key, entry);
 }
 
+void table_runtime::undo_key_changes(epoch since) {
+    while (!key_changes.empty() && key_changes.back().at > since) {
+        const key_change c = key_changes.back();
+        key_changes.pop_back();
+        if (states[c.entry] == object_state::persistent) {
+            const auto owner = identity.find(keys[c.entry]);
+            if (owner && *owner == c.entry) identity.erase(keys[c.entry]);
+            identity.insert(c.old_key, c.entry);
+        }
+        keys[c.entry] = c.old_key;
+    }
+}
+
 session_state::session_state(engine eng, session_options opts)
     : engine_(std::move(eng)), options_(opts) {}
 

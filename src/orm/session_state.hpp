@@ -31,6 +31,13 @@ enum entry_mark : std::uint8_t {
 /// it was set, so "since P" is "stamped after P".
 using epoch = std::uint32_t;
 
+/// A flush changed the key of an object's row: what to restore at a rollback past it.
+struct key_change {
+    epoch at;
+    std::uint32_t entry;
+    std::int64_t old_key;
+};
+
 /// The objects of one mapped type in one session.
 struct table_runtime {
     table_runtime(const entity_mapping& m, bool track)
@@ -46,6 +53,7 @@ struct table_runtime {
     std::vector<epoch> written_at;       ///< entry -> flush that last updated or deleted it
     std::vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
     identity_map identity;               ///< key -> entry, persistent entries only
+    std::vector<key_change> key_changes; ///< since the last commit, oldest first
     object_index addresses;              ///< object address -> entry
     bool track_changes;                  ///< keep snapshots (session_options::track_changes)
     std::size_t pending = 0;             ///< entries in state pending
@@ -67,6 +75,8 @@ struct table_runtime {
     void detach(std::uint32_t entry);
     /// Makes `entry` persistent with the row key `key`, in the identity map.
     void make_persistent(std::uint32_t entry, std::int64_t key);
+    /// Gives back the row keys that flushes after `since` changed.
+    void undo_key_changes(epoch since);
 };
 
 /// A SAVEPOINT opened by session::begin_nested().

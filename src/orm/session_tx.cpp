@@ -107,9 +107,11 @@ void session_state::commit() {
         throw;
     }
     committed_at_ = epoch_;
-    for (auto& t : tables_)
+    for (auto& t : tables_) {
+        t->key_changes.clear();
         for (std::uint32_t e = 0; e < t->objects.size(); ++e)
             if (t->states[e] == object_state::deleted) t->states[e] = object_state::detached;
+    }
 }
 
 void session_state::rollback() {
@@ -177,6 +179,7 @@ void session_state::finish_nested(std::uint64_t id, bool commit) {
 void session_state::roll_back_objects(epoch since) {
     for (auto& tp : tables_) {
         table_runtime& t = *tp;
+        t.undo_key_changes(since);
         std::vector<std::uint32_t> stale;
         for (std::uint32_t e = 0; e < t.objects.size(); ++e) {
             switch (t.states[e]) {
@@ -223,6 +226,7 @@ void session_state::roll_back_objects(epoch since) {
 void session_state::replay_after_lost_transaction() {
     for (auto& tp : tables_) {
         table_runtime& t = *tp;
+        t.undo_key_changes(committed_at_); // a stale object's UPDATE then moves it again
         for (std::uint32_t e = 0; e < t.objects.size(); ++e) {
             const bool inserted = t.inserted_at[e] > committed_at_;
             const bool written = t.written_at[e] > committed_at_;

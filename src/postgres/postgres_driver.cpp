@@ -57,8 +57,9 @@ class pg_connection final : public driver_connection {
                           "RETURNING; it has no last insert id");
     }
     bool returns_keys_with_returning() const noexcept override { return true; }
+    // A sequence never hands a value out twice: `above` needs no check.
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
-                      std::vector<std::int64_t>& out) override;
+                      std::int64_t above, std::vector<std::int64_t>& out) override;
     std::optional<std::int64_t> copy_rows(const std::string& table,
                                           std::span<const std::string> columns,
                                           std::span<const param_ref> flat) override;
@@ -149,7 +150,7 @@ pqxx::result pg_connection::run(const std::string& sql, std::string& name,
 // the caller inserts row by row with RETURNING. (Explicit keys that rows
 // brought themselves do not move the sequence: PostgreSQL's rule, not changed here.)
 bool pg_connection::reserve_keys(const std::string& table, const std::string& key_column,
-                                 std::size_t count, std::vector<std::int64_t>& out) {
+                                 std::size_t count, std::int64_t, std::vector<std::int64_t>& out) {
     // MATERIALIZED: the sequence lookup runs once, not once per key (the planner would
     // otherwise flatten it into the generate_series loop: half the flush's server time).
     // The keys usually come out consecutive: then only the first one and the count travel;

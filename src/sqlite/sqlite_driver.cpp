@@ -85,8 +85,8 @@ class sqlite_connection final : public driver_connection {
     bool keeps_transaction_after_error() const noexcept override { return true; }
     bool transaction_active() const noexcept override { return sqlite3_get_autocommit(db_) == 0; }
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
-                      std::vector<std::int64_t>& out) override {
-        return keys_.reserve(table, key_column, count, out);
+                      std::int64_t above, std::vector<std::int64_t>& out) override {
+        return keys_.reserve(table, key_column, count, above, out);
     }
     bool is_usable() const noexcept override { return db_ != nullptr; }
 

@@ -48,7 +48,8 @@ void sqlite_key_reserver::learn(const std::string& table, const std::string& key
 }
 
 bool sqlite_key_reserver::reserve(const std::string& table, const std::string& key_column,
-                                  std::size_t count, std::vector<std::int64_t>& out) {
+                                  std::size_t count, std::int64_t above,
+                                  std::vector<std::int64_t>& out) {
     if (!schema_version_)
         schema_version_ = std::make_unique<sqlite_statement>(db_, "PRAGMA schema_version");
     row_buffer version;
@@ -71,6 +72,8 @@ bool sqlite_key_reserver::reserve(const std::string& table, const std::string& k
         if (!seq.cells.empty() && !seq.cells[0].is_null())
             base = std::max(base, seq.cells[0].as<std::int64_t>());
     }
+    // SQLite reuses the keys of deleted rows; the caller may still address a row by one.
+    base = std::max(base, above);
     // At the largest rowid SQLite picks keys at random: no block can be reserved.
     if (base < 0 ||
         static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - base) < count)

@@ -22,7 +22,7 @@ class sqlite_key_reserver {
     /// (a trigger could insert rows with keys of its own), the key is the rowid (declared
     /// exactly INTEGER PRIMARY KEY), and the keys do not run past the largest rowid.
     bool reserve(const std::string& table, const std::string& key_column, std::size_t count,
-                 std::vector<std::int64_t>& out);
+                 std::int64_t above, std::vector<std::int64_t>& out);
 
   private:
     struct table_facts {

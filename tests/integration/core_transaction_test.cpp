@@ -54,9 +54,10 @@ TYPED_TEST(core_transaction, connection_closed_inside_a_transaction_rolls_back) 
 TYPED_TEST(core_transaction, echo_shows_statement_parameters_and_commit) {
     auto conn = this->eng().connect();
     conn.execute(this->students().insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}}));
-    // Echo shows the SQL as sent: PostgreSQL reads the generated key back with RETURNING.
-    std::string ph1 = "?", ph2 = "?", returning;
-    if (conn.dialect().name() == "postgresql") ph1 = "$1", ph2 = "$2", returning = " RETURNING id";
+    // Echo shows the SQL as sent: the generated key is read back with RETURNING (the key
+    // column's value, never SQLite's rowid, which a non-alias key does not hold).
+    std::string ph1 = "?", ph2 = "?", returning = " RETURNING id";
+    if (conn.dialect().name() == "postgresql") ph1 = "$1", ph2 = "$2";
     const std::vector<std::string> expected{
         conn.dialect().name() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN",
         "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,

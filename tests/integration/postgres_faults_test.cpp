@@ -101,14 +101,19 @@ TEST_F(postgres_faults, a_statement_timeout_fails_the_flush_and_loses_nothing) {
                      "slow_insert()");
     conn.execute_sql("SET statement_timeout = 100");
     session s(conn, {.page_size = 50});
-    auto objs = s.add_all(make_students(200));
+    // Keys set by the application: rows go out 50 to a statement (keys of a table with a
+    // trigger are never reserved), and 50 rows of the slow trigger outlast the timeout.
+    auto batch = make_students(200);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].id = static_cast<std::int64_t>(i + 1);
+    auto objs = s.add_all(std::move(batch));
     try {
         s.flush();
         FAIL() << "expected the statement timeout";
     } catch (const sql_error& e) {
         EXPECT_EQ(e.sqlstate(), "57014") << e.what();
     }
-    expect_untouched(objs);
+    for (std::size_t i = 0; i < objs.size(); ++i)
+        EXPECT_EQ(s.state_of(objs[i]), object_state::pending);
     conn.execute_sql("SET statement_timeout = 0");
     conn.execute_sql("DROP TRIGGER slow ON students");
     s.commit();

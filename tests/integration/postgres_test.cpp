@@ -284,12 +284,12 @@ TEST_F(postgres_driver, keys_are_reserved_from_the_key_sequence_when_there_is_on
     conn.execute_sql("CREATE TABLE fixed (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY)");
     auto tx = conn.begin();
     std::vector<std::int64_t> keys;
-    ASSERT_TRUE(conn.driver().reserve_keys("Order", "id", 3, keys));
-    ASSERT_TRUE(conn.driver().reserve_keys("Order", "id", 2, keys));
+    ASSERT_TRUE(conn.driver().reserve_keys("Order", "id", 3, 0, keys));
+    ASSERT_TRUE(conn.driver().reserve_keys("Order", "id", 2, 0, keys));
     EXPECT_EQ(keys, (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
     keys.clear();
-    EXPECT_FALSE(conn.driver().reserve_keys("plain", "id", 3, keys));
-    EXPECT_FALSE(conn.driver().reserve_keys("fixed", "id", 3, keys));
+    EXPECT_FALSE(conn.driver().reserve_keys("plain", "id", 3, 0, keys));
+    EXPECT_FALSE(conn.driver().reserve_keys("fixed", "id", 3, 0, keys));
     EXPECT_TRUE(keys.empty());
     tx.commit();
     // The next generated key follows the reserved ones.

@@ -62,12 +62,15 @@ class driver_connection {
     /// when they are read with last_insert_id() after each row (SQLite).
     [[nodiscard]] virtual bool returns_keys_with_returning() const noexcept = 0;
     /// Reserves `count` new keys of `table`.`key_column` for rows that this transaction then
-    /// inserts with explicit keys, appending them to `out`. Returns false, appending
+    /// inserts with explicit keys, appending them to `out`. Every key is greater than
+    /// `above` (the largest key the caller still addresses a row by: a database that reuses
+    /// the keys of deleted rows must not hand one of those out). Returns false, appending
     /// nothing, when reserving is not safe for that table (the caller falls back to
     /// row-by-row inserts). Call only inside a transaction.
     virtual bool reserve_keys(const std::string& table, const std::string& key_column,
-                              std::size_t count, std::vector<std::int64_t>& out) {
-        (void)table, (void)key_column, (void)count, (void)out;
+                              std::size_t count, std::int64_t above,
+                              std::vector<std::int64_t>& out) {
+        (void)table, (void)key_column, (void)count, (void)above, (void)out;
         return false;
     }
     /// True when copy_rows() works (PostgreSQL).
