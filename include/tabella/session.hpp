@@ -200,8 +200,7 @@ class session {
     void track(const detail::entity_mapping& m, void* first, std::size_t count, std::size_t stride);
     void* get_raw(const detail::entity_mapping& m, std::int64_t key);
     void remove_raw(const detail::entity_mapping& m, void* obj);
-    [[nodiscard]] object_state state_of_raw(const detail::entity_mapping& m,
-                                            const void* obj) const;
+    [[nodiscard]] object_state state_of_raw(const detail::entity_mapping& m, const void* obj) const;
     void expunge_raw(const detail::entity_mapping& m, void* obj);
 
     std::unique_ptr<detail::session_state> state_;

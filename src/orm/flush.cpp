@@ -93,8 +93,7 @@ void check_key_changes(const table_plan& plan) {
 
 bool flush_plan::empty() const noexcept {
     for (const auto& p : tables)
-        if (!p.inserts.empty() || !p.updates.empty() || !p.switches.empty() ||
-            !p.deletes.empty())
+        if (!p.inserts.empty() || !p.updates.empty() || !p.switches.empty() || !p.deletes.empty())
             return false;
     return true;
 }

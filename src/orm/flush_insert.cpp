@@ -54,9 +54,9 @@ class generated_key_inserter {
         keys_.clear();
         next_key_ = 0;
         require_live_transaction(conn_);
-        reserve_ = conn_.driver().reserve_keys(m.table.name(),
-                                               m.table.columns()[m.key_index].name(), count,
-                                               t_.identity.max_key().value_or(0), keys_);
+        reserve_ =
+            conn_.driver().reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
+                                        count, t_.identity.max_key().value_or(0), keys_);
         if (reserve_ && keys_.size() != count)
             throw error("flush of " + m.table.name() + ": the driver reserved " +
                         std::to_string(keys_.size()) + " keys for " + std::to_string(count) +

@@ -39,9 +39,9 @@ void keyed_writer::bind_rows(std::span<const std::uint32_t> entries) {
 
 chunk_writer::chunk_writer(connection& conn, table_runtime& t, std::size_t page_size)
     : keyed_writer(conn, t),
-      per_statement_(
-          rows_per_statement(columns_.size(), conn.parameter_limit(),
-                             page_size ? page_size : conn.dialect().preferred_rows_per_statement())) {
+      per_statement_(rows_per_statement(
+          columns_.size(), conn.parameter_limit(),
+          page_size ? page_size : conn.dialect().preferred_rows_per_statement())) {
     params_.reserve(per_statement_ * columns_.size());
 }
 
@@ -53,8 +53,8 @@ void chunk_writer::write(std::span<const std::uint32_t> entries, std::size_t tot
         stmt = conn_.driver().prepare(
             conn_.dialect().insert(t_.map->table.name(), columns_, entries.size()));
     try {
-        execute_checked(conn_, *stmt, params_, static_cast<std::int64_t>(entries.size()),
-                        *t_.map, row_check::insert);
+        execute_checked(conn_, *stmt, params_, static_cast<std::int64_t>(entries.size()), *t_.map,
+                        row_check::insert);
     } catch (const sql_error&) {
         const auto failed = locate_failure(entries);
         rethrow_with_context(*t_.map, "inserting into",

@@ -158,8 +158,7 @@ void session_state::finish_nested(std::uint64_t id, bool commit) {
             throw usage_error("the nested transaction ended with its enclosing transaction");
         return;
     }
-    if (nested_.back().id != id)
-        throw usage_error("finish the innermost nested transaction first");
+    if (nested_.back().id != id) throw usage_error("finish the innermost nested transaction first");
     if (commit) {
         flush();
         nested_.back().tx.commit();

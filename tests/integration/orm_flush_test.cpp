@@ -135,7 +135,8 @@ TYPED_TEST(orm_flush, copy_strategy_matches_keys_on_postgresql_and_is_refused_on
     s.commit();
     this->expect_rows_match(objs);
     EXPECT_EQ(this->rows().size(), 10000u);
-    EXPECT_EQ(this->echoed("COPY students (id, name, lastname, age) FROM STDIN"), 4u); // the preset row, then 3 chunks
+    EXPECT_EQ(this->echoed("COPY students (id, name, lastname, age) FROM STDIN"),
+              4u); // the preset row, then 3 chunks
     EXPECT_EQ(this->echoed("INSERT"), 0u);
 }
 
