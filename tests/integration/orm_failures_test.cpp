@@ -44,7 +44,9 @@ TYPED_TEST(orm_failures, nothing_of_a_transaction_the_database_ended_is_committe
         // the failed flush is there, not even of a replay after the transaction ended, and
         // nothing is committed.
         const bool transaction_survived = this->count_on(conn, "students") == 1;
-        if (!transaction_survived) EXPECT_EQ(this->count_on(conn, "students"), 2);
+        if (!transaction_survived) {
+            EXPECT_EQ(this->count_on(conn, "students"), 2);
+        }
         if (!transaction_survived || traits::reads_beside_a_writer) {
             EXPECT_EQ(this->count("students"), 2);
             EXPECT_EQ(this->student_rows().at(102), this->seeded(102));

@@ -907,6 +907,9 @@ bool run::kill_backend() {
 bool run::op_fault() {
     std::string why;
     if (!m_.may_lose_transaction(&why)) return false;
+    // Mostly while the transaction has work in it: there losing it differs from a failed
+    // statement.
+    if (!m_.tx_work && chance(80)) return false;
     return cfg_.backend == backend_kind::postgres ? kill_backend() : disk_full();
 }
 
