@@ -148,9 +148,11 @@ void transaction::finish(bool commit) {
         try {
             conn.run_control("COMMIT");
         } catch (...) {
-            // A failed COMMIT can leave the transaction open (SQLite); end it.
+            // A failed COMMIT can leave the transaction open (SQLite, a deferred
+            // constraint); end it, but send nothing into one the database ended itself.
             try {
-                conn.run_control("ROLLBACK");
+                if (conn.driver_->is_usable() && conn.driver_->transaction_active())
+                    conn.run_control("ROLLBACK");
             } catch (...) {
             }
             throw;

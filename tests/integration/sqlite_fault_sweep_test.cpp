@@ -245,13 +245,22 @@ class sqlite_fault_sweep : public ::testing::TestWithParam<sweep_param> {
         };
         f.expect(!o.threw || fired, "commit() fails only when a fault was injected", nth,
                  [&] { return o.error + statements_since(echo, mark); });
-        // An I/O error makes SQLite roll back the whole transaction, whatever the statement
-        // (sqlite3VdbeHalt: SQLITE_IOERR is a "special error"), so from the failed statement
-        // on, up to the next BEGIN, nothing may be sent in that transaction.
-        if (o.threw && (p.kind.rc & 0xff) == SQLITE_IOERR &&
-            o.error.starts_with("tabella::connection_error")) {
+        // SQLite itself ends the whole transaction when a statement fails with an I/O error,
+        // and when COMMIT fails for any reason but SQLITE_BUSY (sqlite3VdbeHalt: IOERR and
+        // FULL are "special errors"; a failed commit calls sqlite3RollbackAll; after it
+        // sqlite3_get_autocommit() is 1 and a ROLLBACK fails with "cannot rollback - no
+        // transaction is active"). From there up to the next BEGIN, nothing may be sent.
+        const bool ioerr =
+            (p.kind.rc & 0xff) == SQLITE_IOERR && o.error.starts_with("tabella::connection_error");
+        if (o.threw && (ioerr || o.commit_sent)) {
+            std::size_t from = mark; // after a failed COMMIT: what follows that COMMIT
+            for (std::size_t i = mark; o.commit_sent && i < attempt_end; ++i)
+                if (echo[i] == "COMMIT") {
+                    from = i + 1;
+                    break;
+                }
             std::string sent_in_ended;
-            for (std::size_t i = mark; i < attempt_end; ++i) {
+            for (std::size_t i = from; i < attempt_end; ++i) {
                 if (!after_fault[i] || echo[i].starts_with("(") || echo[i].starts_with("["))
                     continue;
                 if (echo[i].starts_with("BEGIN")) break;
@@ -261,7 +270,8 @@ class sqlite_fault_sweep : public ::testing::TestWithParam<sweep_param> {
             }
             f.expect(sent_in_ended.empty(),
                      "nothing is sent in a transaction the database has ended (after an I/O "
-                     "error, no ROLLBACK / RELEASE / INSERT / UPDATE / DELETE before a new BEGIN)",
+                     "error or a failed COMMIT: no ROLLBACK / RELEASE / INSERT / UPDATE / "
+                     "DELETE before a new BEGIN)",
                      nth, [&] {
                          return o.error + "; sent after it:" + sent_in_ended +
                                 "\n    statements:" + statements_since(echo, mark);
