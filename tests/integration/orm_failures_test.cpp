@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <random>
 #include <thread>
 
 namespace tabella::testing {
@@ -115,18 +116,22 @@ TYPED_TEST(orm_failures, a_callers_transaction_under_a_concurrent_writer_can_be_
         }
         this->exec({"DELETE FROM students"});
         std::atomic<int> written{0};
-        // Another connection commits inserts in a loop until the rounds are done.
+        // Another connection commits inserts in a loop until the rounds are done, holding
+        // its write lock 2 ms of every 5: the caller's transactions run into it.
         std::jthread writer([&, url = traits::independent_url(this->eng(), this->url_)](
                                 const std::stop_token& stop) {
             auto conn = create_engine(url).connect();
             while (!stop.stop_requested()) {
                 try {
+                    auto tx = conn.begin_write();
                     conn.execute_sql(
                         "INSERT INTO students (name, lastname) VALUES ('w', 'writer')");
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                    tx.commit();
                     ++written;
                 } catch (const error&) { // the writer's own lock waits do not matter here
                 }
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                std::this_thread::sleep_for(std::chrono::milliseconds(3));
             }
         });
         for (int i = 0; i < 5000 && written.load() == 0; ++i)
@@ -135,6 +140,7 @@ TYPED_TEST(orm_failures, a_callers_transaction_under_a_concurrent_writer_can_be_
 
         constexpr int rounds = 20, attempts = 50;
         int retries = 0;
+        std::minstd_rand backoff(7); // retries wait a random while, as callers should
         for (int round = 0; round < rounds; ++round) {
             bool done = false;
             for (int attempt = 0; attempt < attempts && !done; ++attempt) {
@@ -143,6 +149,8 @@ TYPED_TEST(orm_failures, a_callers_transaction_under_a_concurrent_writer_can_be_
                     auto tx = conn.begin(); // deferred on SQLite: a read lock first
                     (void)conn.execute_sql("SELECT count(*) FROM students")
                         .template scalar<std::int64_t>();
+                    // A moment with only a read lock: the writer may commit in between.
+                    std::this_thread::sleep_for(std::chrono::microseconds(500));
                     session s(conn);
                     s.add_all(std::vector<student>{
                         {.name = "round" + std::to_string(round), .lastname = "caller"},
@@ -150,8 +158,13 @@ TYPED_TEST(orm_failures, a_callers_transaction_under_a_concurrent_writer_can_be_
                     s.commit();
                     tx.commit();
                     done = true;
-                } catch (const transaction_rollback&) { // lock_timeout, serialization_failure
+                } catch (const transaction_rollback& e) { // lock_timeout, serialization_failure
                     ++retries;
+                    if (e.native_code() == traits::busy_snapshot_code) {
+                        EXPECT_NE(dynamic_cast<const serialization_failure*>(&e), nullptr)
+                            << e.what();
+                    }
+                    std::this_thread::sleep_for(std::chrono::microseconds(backoff() % 4000));
                 } catch (const std::exception& e) {
                     FAIL() << "round " << round << ": not a transaction_rollback: " << e.what();
                 }

@@ -45,6 +45,10 @@ struct sqlite_traits {
     /// A trigger that gives items rows a key of its own; SQLite triggers cannot set NEW.id.
     static std::vector<std::string> key_assigning_trigger() { return {}; }
 
+    /// The native code of "another connection wrote since this transaction read"
+    /// (SQLITE_BUSY_SNAPSHOT), a serialization_failure by docs/session.md.
+    static constexpr int busy_snapshot_code = 517;
+
     /// The database can be made to run out of room: this connection (outside a transaction)
     /// may grow it by `pages` past its size after compacting (free pages would not count).
     static constexpr bool can_fill_database = true;
@@ -115,6 +119,8 @@ struct backend_traits<postgres> {
                 "CREATE TRIGGER assign_item_key BEFORE INSERT ON items FOR EACH ROW EXECUTE "
                 "FUNCTION assign_item_key()"};
     }
+
+    static constexpr int busy_snapshot_code = -1; // 40001 is its own SQLSTATE already
 
     static constexpr bool can_fill_database = false;
     static void limit_growth(connection&, int) {}
