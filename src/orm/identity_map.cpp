@@ -13,6 +13,7 @@ std::optional<std::uint32_t> identity_map::find(std::int64_t key) const {
 }
 
 void identity_map::insert(std::int64_t key, std::uint32_t entry) {
+    erase(key); // a key mapped already (a rollback restoring it) must not overlap its run
     auto next = runs_.upper_bound(key);
     if (next != runs_.begin()) {
         auto prev = std::prev(next);

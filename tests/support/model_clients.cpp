@@ -26,7 +26,9 @@ sqlite_reader::sqlite_reader(const std::string& path) {
     sqlite3_busy_timeout(db_, path.find("vfs=memdb") == std::string::npos ? 2000 : 0);
 }
 
-sqlite_reader::~sqlite_reader() { sqlite3_close(db_); }
+sqlite_reader::~sqlite_reader() {
+    sqlite3_close(db_);
+}
 
 std::optional<table> sqlite_reader::rows(bool* busy, std::string* error) {
     *busy = false;
@@ -35,8 +37,8 @@ std::optional<table> sqlite_reader::rows(bool* busy, std::string* error) {
         return std::nullopt;
     }
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db_, "SELECT id, name, lastname, age FROM students", -1, &stmt,
-                                nullptr);
+    int rc =
+        sqlite3_prepare_v2(db_, "SELECT id, name, lastname, age FROM students", -1, &stmt, nullptr);
     table out;
     while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         auto text = [&](int c) {
@@ -166,7 +168,9 @@ pg_client::pg_client(const std::string& dsn, const std::string& options) {
     conn_ = PQconnectdbParams(keys, values, 1);
 }
 
-pg_client::~pg_client() { PQfinish(static_cast<PGconn*>(conn_)); }
+pg_client::~pg_client() {
+    PQfinish(static_cast<PGconn*>(conn_));
+}
 
 bool pg_client::ok(std::string* error) const {
     auto* c = static_cast<PGconn*>(conn_);

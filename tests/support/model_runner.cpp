@@ -17,8 +17,8 @@
 namespace tabella::testing::model {
 namespace {
 
-using models::student;
 using model::name_of; // the object_state one, next to the overloads below
+using models::student;
 
 enum class outcome { ok, unique, connection, disk_full, usage, other };
 
@@ -107,6 +107,8 @@ class run {
     void step(const std::function<void()>& body);
     void pick_op();
     void check();
+    /// Where the session's objects differ from `m`.
+    std::vector<std::string> object_problems(const session_model& m) const;
 
     // Randomness.
     std::size_t below(std::size_t n) {
@@ -126,7 +128,10 @@ class run {
     }
     std::string new_name() { return "n" + std::to_string(names_++); }
     std::string new_lastname() {
-        static const char* const pool[] = {"Lee", "O'Brien", "\xc3\x87" "elik", "van Dam", "Ng"};
+        static const char* const pool[] = {"Lee", "O'Brien",
+                                           "\xc3\x87"
+                                           "elik",
+                                           "van Dam", "Ng"};
         return pool[below(5)];
     }
     std::optional<int> new_age() {
@@ -145,9 +150,7 @@ class run {
     std::vector<std::int64_t> free_keys() const;
 
     // The log and the problems.
-    void note(const std::string& line) {
-        log_.push_back(std::to_string(step_no_) + ". " + line);
-    }
+    void note(const std::string& line) { log_.push_back(std::to_string(step_no_) + ". " + line); }
     void more(const std::string& text) { log_.back() += text; }
     void problem(const std::string& p) { problems_.push_back(p); }
     std::optional<std::string> held(const void* p) const {
@@ -190,6 +193,7 @@ class run {
     void check_loaded(student* got, std::int64_t key, const std::string& what);
     bool disk_full();
     bool kill_backend();
+    bool failed_commit();
 
     const run_config& cfg_;
     std::mt19937_64 rng_;
@@ -199,7 +203,8 @@ class run {
     int names_ = 0;
     int step_no_ = 0;
     bool just_ended_ = false; ///< the last step ended the session's transaction
-    std::vector<std::string> log_, problems_, echo_;
+    std::vector<std::string> log_, problems_;
+    std::vector<std::string> echo_, op_echo_; ///< SQL of the running step; of the last operation
     std::map<std::string, int> counts_;
     int skipped_reads_ = 0;
     std::string app_name_;
@@ -299,6 +304,8 @@ void run::step(const std::function<void()>& body) {
     } catch (const std::exception& e) {
         problem(std::string("unexpected exception out of the step: ") + e.what());
     }
+    op_echo_ = std::move(echo_);
+    echo_.clear();
     if (problems_.empty()) {
         if (const auto a = m_.ambiguity())
             problem("model (test bug): the generator made an open question: " + *a);
@@ -310,7 +317,8 @@ void run::pick_op() {
     const bool needs_fix = m_.plan_flush().violation;
     int total = 0;
     for (const auto& k : ops())
-        if (!cfg_.skip.contains(k.name)) total += k.name == std::string("fix") ? 25 * needs_fix : k.weight;
+        if (!cfg_.skip.contains(k.name))
+            total += k.name == std::string("fix") ? 25 * needs_fix : k.weight;
     for (int attempt = 0; attempt < 200 && total > 0; ++attempt) {
         auto r = static_cast<int>(below(static_cast<std::size_t>(total)));
         for (const auto& k : ops()) {
@@ -340,8 +348,7 @@ void run::check() {
     if (sqlite_) rows = sqlite_->rows(&busy, &err);
     if (rows) {
         if (*rows != m_.committed)
-            problem("the committed rows (read with " +
-                    std::string(sqlite_ ? "sqlite3" : "libpq") +
+            problem("the committed rows (read with " + std::string(sqlite_ ? "sqlite3" : "libpq") +
                     ") are not the model's:\n" + difference(*rows, m_.committed));
     } else if (busy) {
         if (just_ended_)
@@ -352,20 +359,41 @@ void run::check() {
     } else {
         problem(err);
     }
-    for (const auto& o : m_.objects) {
-        const auto st = s_->state_of(*o.ptr);
-        if (st != o.state)
-            problem(o.label + ": state_of() is " + name_of(st) + ", the contract says " +
-                    name_of(o.state) + (o.marked ? " (marked for deletion)" : ""));
-        if (!same(*o.ptr, o.members))
-            problem(o.label + " holds " + describe(*o.ptr) + ", the contract says " +
-                    describe(o.members));
+    for (auto& p : object_problems(m_)) problem(p);
+    if (problems_.empty()) { // the identity map: get() of a held row is that object, no flush
+        const auto pending = s_->pending_count();
+        for (const auto& o : m_.objects) {
+            if (o.state != object_state::persistent || o.marked || m_.key_changed(o)) continue;
+            student* got = s_->get<student>(*o.loaded);
+            if (got != o.ptr) {
+                problem("get(" + std::to_string(*o.loaded) + ") returns " +
+                        (got ? held(got).value_or("a new object") : "nullptr") + ", not " +
+                        o.label + ", which is persistent with that key");
+                break;
+            }
+        }
+        if (s_->pending_count() != pending)
+            problem("get() of keys the identity map holds flushed pending objects");
     }
-    if (s_->pending_count() != m_.pending_count())
-        problem("pending_count() is " + std::to_string(s_->pending_count()) + ", expected " +
-                std::to_string(m_.pending_count()));
     for (const auto& e : m_.model_errors) problem("model (test bug): " + e);
     m_.model_errors.clear();
+}
+
+std::vector<std::string> run::object_problems(const session_model& m) const {
+    std::vector<std::string> out;
+    for (const auto& o : m.objects) {
+        const auto st = s_->state_of(*o.ptr);
+        if (st != o.state)
+            out.push_back(o.label + ": state_of() is " + name_of(st) + ", the contract says " +
+                          name_of(o.state) + (o.marked ? " (marked for deletion)" : ""));
+        if (!same(*o.ptr, o.members))
+            out.push_back(o.label + " holds " + describe(*o.ptr) + ", the contract says " +
+                          describe(o.members));
+    }
+    if (s_->pending_count() != m.pending_count())
+        out.push_back("pending_count() is " + std::to_string(s_->pending_count()) +
+                      ", the contract says " + std::to_string(m.pending_count()));
+    return out;
 }
 
 run_result run::go() {
@@ -409,7 +437,9 @@ run_result run::go() {
             << " TABELLA_MODEL_STEPS=" << cfg_.steps << ", backend " << name_of(cfg_.backend)
             << "):\n";
         for (const auto& l : log_) out << "  " << l << '\n';
-        out << "SQL of the last step:\n";
+        out << "SQL of the last operation:\n";
+        for (const auto& l : op_echo_) out << "  | " << l << '\n';
+        if (!echo_.empty()) out << "SQL of the checks after it (get() of held keys):\n";
         for (const auto& l : echo_) out << "  | " << l << '\n';
         res.failed = true;
         res.report = out.str();
@@ -443,8 +473,7 @@ outcome run::invoke(const std::function<void()>& call, std::string* message) {
     }
 }
 
-bool run::expect(outcome want, outcome got, const std::string& what,
-                 const std::string& message) {
+bool run::expect(outcome want, outcome got, const std::string& what, const std::string& message) {
     if (want == got) return true;
     problem(what + ": expected " + name_of(want) + ", got " + name_of(got) +
             (message.empty() ? "" : ": " + message));
@@ -479,8 +508,7 @@ std::vector<std::int64_t> run::stable_rows(std::optional<std::int64_t> except) c
 std::vector<std::int64_t> run::switch_keys() const {
     std::vector<std::int64_t> out;
     for (const auto& a : m_.objects) {
-        if (a.state != object_state::persistent || !a.marked || a.members.id != a.loaded)
-            continue;
+        if (a.state != object_state::persistent || !a.marked || a.members.id != a.loaded) continue;
         bool taken = false;
         for (const auto& o : m_.objects)
             taken |= o.state == object_state::pending && o.members.id == a.loaded;
@@ -519,7 +547,9 @@ bool run::add_one(const student& v, const std::string& why) {
     return true;
 }
 
-bool run::op_add() { return add_one({std::nullopt, new_name(), new_lastname(), new_age()}, ""); }
+bool run::op_add() {
+    return add_one({std::nullopt, new_name(), new_lastname(), new_age()}, "");
+}
 
 bool run::op_add_preset() {
     student v{std::nullopt, new_name(), new_lastname(), new_age()};
@@ -581,7 +611,8 @@ bool run::op_change() {
     if (what != 1) o.members.name = new_name();
     if (what != 0) o.members.age = new_age();
     note(o.label + " (" + name_of(o.state) + (o.marked ? ", removed" : "") + ").name = \"" +
-         o.members.name + "\", .age = " + (o.members.age ? std::to_string(*o.members.age) : "NULL"));
+         o.members.name +
+         "\", .age = " + (o.members.age ? std::to_string(*o.members.age) : "NULL"));
     o.ptr->name = o.members.name;
     o.ptr->age = o.members.age;
     return true;
@@ -592,8 +623,8 @@ bool run::set_key(std::size_t i, std::optional<std::int64_t> key, const std::str
     sim.objects[i].members.id = key;
     if (sim.ambiguity()) return false;
     auto& o = m_.objects[i];
-    note(o.label + " (" + name_of(o.state) + ").id = " +
-         (key ? std::to_string(*key) : std::string("none")) + why);
+    note(o.label + " (" + name_of(o.state) +
+         ").id = " + (key ? std::to_string(*key) : std::string("none")) + why);
     o.members.id = key;
     o.ptr->id = key;
     return true;
@@ -648,9 +679,8 @@ bool run::remove_object(std::size_t i) {
 
 bool run::op_remove() {
     const bool detached = chance(10);
-    const auto i = pick_object([&](const object& o) {
-        return (o.state == object_state::detached) == detached;
-    });
+    const auto i = pick_object(
+        [&](const object& o) { return (o.state == object_state::detached) == detached; });
     return i && remove_object(*i);
 }
 
@@ -686,16 +716,19 @@ bool run::op_expunge() {
 // Operations on the session.
 
 bool run::op_flush() {
-    flushing("flush", [&] { s_->flush(); }, nullptr);
+    flushing(
+        "flush", [&] { s_->flush(); }, nullptr);
     return true;
 }
 
 bool run::op_commit() {
     if (!m_.levels.empty()) return false;
-    flushing("commit", [&] { s_->commit(); }, [&] {
-        m_.commit();
-        just_ended_ = true;
-    });
+    flushing(
+        "commit", [&] { s_->commit(); },
+        [&] {
+            m_.commit();
+            just_ended_ = true;
+        });
     return true;
 }
 
@@ -720,24 +753,33 @@ bool run::op_begin_nested() {
 
 bool run::op_nested_commit() {
     if (m_.levels.empty() || nested_.empty() || m_.plan_flush().violation) return false;
-    flushing("commit nested level " + std::to_string(m_.levels.size()),
-             [&] { nested_.back().commit(); },
-             [&] {
-                 m_.release_nested();
-                 if (nested_.back().is_active()) problem("the nested transaction is active after commit()");
-                 nested_.pop_back();
-             });
+    flushing(
+        "commit nested level " + std::to_string(m_.levels.size()), [&] { nested_.back().commit(); },
+        [&] {
+            m_.release_nested();
+            if (nested_.back().is_active())
+                problem("the nested transaction is active after commit()");
+            nested_.pop_back();
+        });
     return true;
 }
 
 bool run::op_nested_rollback() {
     if (m_.levels.empty() || nested_.empty()) return false;
+    if (chance(25)) { // going out of scope while active rolls back
+        note("nested level " + std::to_string(m_.levels.size()) +
+             " goes out of scope while active (a rollback)");
+        nested_.pop_back();
+        m_.rollback_nested();
+        return true;
+    }
     note("rollback nested level " + std::to_string(m_.levels.size()));
     std::string message;
-    if (expect(outcome::ok, invoke([&] { nested_.back().rollback(); }, &message),
-               "nested rollback", message)) {
+    if (expect(outcome::ok, invoke([&] { nested_.back().rollback(); }, &message), "nested rollback",
+               message)) {
         m_.rollback_nested();
-        if (nested_.back().is_active()) problem("the nested transaction is active after rollback()");
+        if (nested_.back().is_active())
+            problem("the nested transaction is active after rollback()");
         nested_.pop_back();
     }
     return true;
@@ -765,18 +807,32 @@ void run::check_query(const std::vector<student*>& got) {
         std::string ids;
         for (const auto* p : got) ids += " " + (p && p->id ? std::to_string(*p->id) : "?");
         return problem("all() returned " + std::to_string(got.size()) + " objects (ids" + ids +
-                       ") for the " + std::to_string(keys.size()) +
-                       " rows the transaction sees");
+                       ") for the " + std::to_string(keys.size()) + " rows the transaction sees");
     }
     for (std::size_t j = 0; j < keys.size(); ++j) check_loaded(got[j], keys[j], "all()");
 }
 
 bool run::op_query() {
+    if (chance(25)) {
+        student* first = nullptr;
+        flushing(
+            "query<student>().order_by(id).first()",
+            [&] { first = s_->query<student>().order_by(&student::id).first(); },
+            [&] {
+                if (!m_.txview.empty())
+                    check_loaded(first, m_.txview.begin()->first, "first()");
+                else if (first)
+                    problem("first() returned " + held(first).value_or("a new object") +
+                            " although the transaction sees no row");
+            },
+            opts_.autoflush);
+        return true;
+    }
     std::vector<student*> got;
     flushing(
         "query<student>().order_by(id).all()",
-        [&] { got = s_->query<student>().order_by(&student::id).all(); },
-        [&] { check_query(got); }, opts_.autoflush);
+        [&] { got = s_->query<student>().order_by(&student::id).all(); }, [&] { check_query(got); },
+        opts_.autoflush);
     return true;
 }
 
@@ -822,8 +878,8 @@ bool run::op_get() {
             if (m_.holder(*key, true) || m_.txview.contains(*key))
                 check_loaded(got, *key, what);
             else if (got)
-                problem(what + " returned " + held(got).value_or("a new object") +
-                        " for a key without a row");
+                problem(what + " returned " + held(got).value_or("a new object") + " (" +
+                        name_of(s_->state_of(*got)) + ") for a key without a row");
         },
         opts_.autoflush);
     return true;
@@ -876,6 +932,7 @@ bool run::kill_backend() {
 #ifdef TABELLA_MODEL_WITH_LIBPQ
     // Only while the session must hold its connection: its transaction has work in it.
     if (!m_.tx_work) return false;
+    if (!m_.plan_flush().sends && chance(50)) return failed_commit();
     if (!m_.plan_flush().sends &&
         !add_one({std::nullopt, new_name(), new_lastname(), new_age()}, " (work to flush)"))
         return true;
@@ -904,6 +961,48 @@ bool run::kill_backend() {
 #endif
 }
 
+bool run::failed_commit() {
+#ifdef TABELLA_MODEL_WITH_LIBPQ
+    note("pg_terminate_backend() of the session's connection (application_name " + app_name_ +
+         "), then commit with nothing to flush -> expect connection_error");
+    std::string err;
+    const int n = pg_->terminate(app_name_, &err);
+    if (n != 1) {
+        problem(n < 0 ? err
+                      : "found " + std::to_string(n) + " backends named " + app_name_ +
+                            "; the session must hold exactly its own connection while its "
+                            "transaction has uncommitted work");
+        return true;
+    }
+    std::string message;
+    if (!expect(outcome::connection, invoke([&] { s_->commit(); }, &message),
+                "commit after the backend died", message))
+        return true;
+    // Its COMMIT failed: the rollback rule. Unless its flush, with nothing to send, already
+    // touched the connection (a SAVEPOINT) and failed: then the rule of a flush in a
+    // transaction the database ended. docs/session.md does not say which; either is right.
+    session_model rolled_back = m_, lost = m_;
+    rolled_back.rollback();
+    lost.database_ended_transaction();
+    const auto as_rolled_back = object_problems(rolled_back);
+    const auto as_lost = object_problems(lost);
+    if (as_rolled_back.empty()) {
+        m_ = std::move(rolled_back);
+        more("; the session applied the rollback rule");
+    } else if (as_lost.empty()) {
+        m_ = std::move(lost);
+        more("; the session applied the rule of a lost transaction (its flush failed)");
+    } else {
+        problem("after a failed COMMIT the objects follow neither the rollback rule nor the "
+                "rule of a flush in a transaction the database ended:");
+        for (const auto& p : as_rolled_back) problem("by the rollback rule: " + p);
+        for (const auto& p : as_lost) problem("by the lost-transaction rule: " + p);
+    }
+    just_ended_ = true;
+#endif
+    return true;
+}
+
 bool run::op_fault() {
     std::string why;
     if (!m_.may_lose_transaction(&why)) return false;
@@ -921,6 +1020,8 @@ std::vector<std::string> operation_names() {
     return out;
 }
 
-run_result run_seed(const run_config& cfg) { return run(cfg).go(); }
+run_result run_seed(const run_config& cfg) {
+    return run(cfg).go();
+}
 
 } // namespace tabella::testing::model

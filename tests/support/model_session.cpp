@@ -5,7 +5,9 @@
 
 namespace tabella::testing::model {
 
-row row_of(const models::student& s) { return {s.name, s.lastname, s.age}; }
+row row_of(const models::student& s) {
+    return {s.name, s.lastname, s.age};
+}
 
 models::student student_of(std::int64_t key, const row& r) {
     return {key, r.name, r.lastname, r.age};
@@ -34,7 +36,9 @@ std::string describe(const models::student& s) {
            ", age=" + age_text(s.age) + "}";
 }
 
-std::string describe(std::int64_t key, const row& r) { return describe(student_of(key, r)); }
+std::string describe(std::int64_t key, const row& r) {
+    return describe(student_of(key, r));
+}
 
 std::string difference(const table& database, const table& expected) {
     std::ostringstream out;
@@ -140,11 +144,11 @@ flush_plan session_model::plan_flush() const {
         p.offenders.push_back(i);
         if (p.why.empty()) p.why = why;
     };
+    // Row switch: a removed object's row is the row of its loaded key, whatever its key
+    // member holds now (a DELETE addresses the loaded key).
     auto switch_partner = [&](std::int64_t k) {
         for (const auto& a : objects)
-            if (a.state == object_state::persistent && a.marked && a.loaded == k &&
-                a.members.id == k)
-                return true;
+            if (a.state == object_state::persistent && a.marked && a.loaded == k) return true;
         return false;
     };
     for (std::size_t i = 0; i < objects.size(); ++i) {
@@ -154,8 +158,8 @@ flush_plan session_model::plan_flush() const {
             if (!o.members.id) continue;
             const auto k = *o.members.id;
             if (pending_keys[k] > 1)
-                offend(i, o.label + " has key " + std::to_string(k) +
-                              " like another pending object");
+                offend(i,
+                       o.label + " has key " + std::to_string(k) + " like another pending object");
             else if (txview.contains(k) && !switch_partner(k))
                 offend(i, o.label + " has the key of row " + std::to_string(k));
         } else if (o.state == object_state::persistent && o.marked) {
@@ -292,9 +296,13 @@ void session_model::rollback() {
     levels.clear();
 }
 
-void session_model::begin_nested() { levels.push_back({objects, txview, tx_work, touched}); }
+void session_model::begin_nested() {
+    levels.push_back({objects, txview, tx_work, touched});
+}
 
-void session_model::release_nested() { levels.pop_back(); }
+void session_model::release_nested() {
+    levels.pop_back();
+}
 
 void session_model::rollback_nested() {
     savepoint sp = std::move(levels.back());
@@ -313,7 +321,7 @@ void session_model::rollback_nested() {
             const auto members = o.members;
             o = at;
             if (at.state == object_state::deleted) o.members = members; // never changed
-        } else if (o.from == origin::added) { // added since P
+        } else if (o.from == origin::added) {                           // added since P
             o.state = object_state::detached;
             if (o.key_generated) o.members.id.reset();
             o.marked = false;

@@ -46,12 +46,12 @@ struct object {
     origin from = origin::added;
     models::student members; ///< what its members must hold
     object_state state = object_state::pending;
-    bool marked = false;                        ///< persistent, remove()d, DELETE not flushed
-    std::optional<std::int64_t> loaded;         ///< key of its row (persistent, deleted)
-    std::optional<std::int64_t> committed_key;  ///< key of its row at the last commit
-    std::optional<std::int64_t> load_key;       ///< origin::loaded: the key it was loaded with
-    bool inserted_in_tx = false;                ///< INSERTed since the last commit
-    bool key_generated = false;                 ///< that INSERT generated its key
+    bool marked = false;                       ///< persistent, remove()d, DELETE not flushed
+    std::optional<std::int64_t> loaded;        ///< key of its row (persistent, deleted)
+    std::optional<std::int64_t> committed_key; ///< key of its row at the last commit
+    std::optional<std::int64_t> load_key;      ///< origin::loaded: the key it was loaded with
+    bool inserted_in_tx = false;               ///< INSERTed since the last commit
+    bool key_generated = false;                ///< that INSERT generated its key
 };
 
 /// What begin_nested() must return to.
@@ -68,7 +68,7 @@ struct flush_plan {
     /// A key change collides: the session may refuse it itself (usage_error), as
     /// tests/integration/orm_keys_test.cpp allows, as long as nothing changes.
     bool key_change_violation = false;
-    bool sends = false;     ///< at least one INSERT, UPDATE or DELETE
+    bool sends = false; ///< at least one INSERT, UPDATE or DELETE
     std::vector<std::size_t> offenders;
     std::string why;
 };
@@ -78,10 +78,10 @@ class session_model {
     table committed; ///< what another connection reads
     table txview;    ///< what the session's transaction reads
     std::vector<object> objects;
-    std::vector<savepoint> levels; ///< open nested transactions, innermost last
-    bool tx_work = false;          ///< a flush since the last commit sent something
-    std::set<std::int64_t> touched;   ///< keys of rows written since the last commit
-    std::set<std::int64_t> seen_keys; ///< every key a row ever had
+    std::vector<savepoint> levels;         ///< open nested transactions, innermost last
+    bool tx_work = false;                  ///< a flush since the last commit sent something
+    std::set<std::int64_t> touched;        ///< keys of rows written since the last commit
+    std::set<std::int64_t> seen_keys;      ///< every key a row ever had
     std::vector<std::string> model_errors; ///< broken invariants: the test's bugs
 
     std::size_t add_pending(models::student* p, const models::student& members);
