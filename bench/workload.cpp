@@ -113,8 +113,7 @@ bench_database::~bench_database() {
 }
 
 std::vector<std::string> bench_database::recreate_table_sql() const {
-    const tabella::dialect& d =
-        kind_ == backend::sqlite ? tabella::sqlite_dialect() : tabella::postgresql_dialect();
+    const tabella::dialect& d = tabella::create_engine(url_).dialect();
     return {d.drop_table(students_table()), d.create_table(students_table())};
 }
 

@@ -1,6 +1,7 @@
 // A connection: executes statements, autocommits outside an explicit transaction.
 #pragma once
 
+#include "tabella/export.hpp"
 #include "tabella/result.hpp"
 #include "tabella/statement.hpp"
 
@@ -18,12 +19,13 @@ namespace detail {
 class engine_state;
 class driver_connection;
 class echo_log;
+class connection_access;
 } // namespace detail
 
 /// One database connection, taken from an engine's pool and returned to it on destruction
 /// (rolled back first if a transaction is open). Outside an explicit transaction every
 /// execute() runs in its own transaction and commits. Not thread-safe.
-class connection {
+class TABELLA_EXPORT connection {
   public:
     connection(std::shared_ptr<detail::engine_state> engine,
                std::unique_ptr<detail::driver_connection> driver);
@@ -57,17 +59,21 @@ class connection {
     /// it can), e.g. to see chunking with small data.
     void set_parameter_limit(std::size_t limit);
 
-    /// The driver and echo log under this connection; for the ORM layer.
-    [[nodiscard]] detail::driver_connection& driver() noexcept { return *driver_; }
-    [[nodiscard]] const detail::echo_log& echo() const noexcept;
-    /// Runs BEGIN / COMMIT / ROLLBACK / SAVEPOINT text, with echo.
-    void run_control(const std::string& sql);
     /// Throws transaction_rollback when the database has ended the open transaction on
     /// its own: nothing more may be sent in it.
     void require_live_transaction() const;
+    /// False once the connection is known to be broken (lost to the server): the pool
+    /// drops it when it is returned.
+    [[nodiscard]] bool is_usable() const noexcept;
+    /// False when the database has ended the open transaction on its own after an error.
+    [[nodiscard]] bool transaction_active() const noexcept;
 
   private:
     friend class transaction;
+    friend class detail::connection_access; // the internal gate (statement_runner.hpp)
+    [[nodiscard]] const detail::echo_log& echo() const noexcept;
+    /// Runs BEGIN / COMMIT / ROLLBACK / SAVEPOINT text, with echo.
+    void run_control(const std::string& sql);
     template <class F>
     auto autocommit(F&& work);
 
@@ -78,7 +84,7 @@ class connection {
 
 /// An open transaction (or SAVEPOINT when nested). Rolls back on destruction unless
 /// committed. Move-only.
-class transaction {
+class TABELLA_EXPORT transaction {
   public:
     transaction(transaction&& other) noexcept;
     transaction& operator=(transaction&&) = delete;

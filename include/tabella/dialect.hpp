@@ -1,6 +1,8 @@
 // The dialect boundary: pure SQL rendering and limits, no I/O. Tested by exact strings.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/metadata.hpp"
 
 #include <cstddef>
@@ -11,11 +13,12 @@
 namespace tabella {
 
 /// Renders SQL for one database. A dialect holds no connection and does no I/O.
-class dialect {
+class TABELLA_EXPORT dialect {
   public:
     virtual ~dialect() = default;
 
-    /// "sqlite" or "postgresql".
+    /// The database it renders for: "sqlite", "postgresql"... For messages; code decides
+    /// by capabilities, never by this name.
     [[nodiscard]] virtual std::string_view name() const noexcept = 0;
     /// Rows per INSERT a flush sends when the session sets no page_size: past it, the
     /// database spends more preparing a statement than running it (0: parameter limit).
@@ -34,6 +37,13 @@ class dialect {
         (void)for_write;
         return "BEGIN";
     }
+
+    /// SAVEPOINT name / RELEASE SAVEPOINT name / ROLLBACK TO SAVEPOINT name.
+    [[nodiscard]] virtual std::string savepoint_sql(std::string_view name) const;
+    [[nodiscard]] virtual std::string release_savepoint_sql(std::string_view name) const;
+    [[nodiscard]] virtual std::string rollback_to_savepoint_sql(std::string_view name) const;
+    /// SELECT count(*) FROM table (a WHERE clause may follow).
+    [[nodiscard]] std::string count_rows(std::string_view table) const;
 
     /// Appends `ident`, quoted with "..." when it is not a plain lower-case name or is a SQL
     /// keyword. Embedded quotes are doubled. Throws usage_error for an empty name or one
@@ -63,15 +73,10 @@ class dialect {
     void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
 };
 
-/// The SQLite dialect.
-[[nodiscard]] const dialect& sqlite_dialect() noexcept;
-/// The PostgreSQL dialect.
-[[nodiscard]] const dialect& postgresql_dialect() noexcept;
-
 /// Rows per statement when each row binds `columns_per_row` parameters: the largest count
 /// that keeps a statement within `parameter_limit`, capped by `page_size` (0: no cap).
 /// Always at least 1; throws usage_error when one row alone exceeds the limit.
-[[nodiscard]] std::size_t rows_per_statement(std::size_t columns_per_row,
+[[nodiscard]] TABELLA_EXPORT std::size_t rows_per_statement(std::size_t columns_per_row,
                                              std::size_t parameter_limit,
                                              std::size_t page_size = 0);
 

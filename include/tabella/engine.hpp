@@ -2,6 +2,8 @@
 #pragma once
 
 #include "tabella/connection.hpp"
+#include "tabella/export.hpp"
+#include "tabella/linked_drivers.hpp"
 #include "tabella/url.hpp"
 
 #include <chrono>
@@ -17,7 +19,7 @@ class engine_state;
 }
 
 /// Options of an engine. Use designated initializers: `{.echo = true}`.
-struct engine_options {
+struct TABELLA_EXPORT engine_options {
     /// Log every statement, its parameters and every COMMIT / ROLLBACK.
     bool echo = false;
     /// Where echo lines go; default: std::clog.
@@ -38,7 +40,7 @@ struct engine_options {
 
 /// A database engine. Cheap to copy (copies share one pool) and safe to share between
 /// threads; each thread takes its own `connection`.
-class engine {
+class TABELLA_EXPORT engine {
   public:
     explicit engine(std::shared_ptr<detail::engine_state> state) noexcept
         : state_(std::move(state)) {}
@@ -54,9 +56,26 @@ class engine {
     std::shared_ptr<detail::engine_state> state_;
 };
 
+namespace detail {
+/// Makes an engine for `url` with the drivers registered so far.
+[[nodiscard]] TABELLA_EXPORT engine open_engine(std::string_view url, engine_options options);
+} // namespace detail
+
+// Internal linkage: the translation units of one program may link different driver
+// components, and each create_engine registers the ones its own unit links.
+namespace {
+
 /// Makes an engine for `url`: sqlite:///relative.db, sqlite:////absolute.db, sqlite://
-/// (in memory; one connection at a time), postgresql://user:pass@host:port/db.
-/// Throws usage_error for a malformed URL or a driver that is not built. Connects lazily.
-[[nodiscard]] engine create_engine(std::string_view url, engine_options options = {});
+/// (in memory), postgresql://user:pass@host:port/db, mariadb://user:pass@host:port/db.
+/// First registers every driver component the calling code links (CMake targets
+/// tabella::sqlite, tabella::postgres, tabella::mariadb; see tabella/linked_drivers.hpp),
+/// by a plain call. Throws usage_error for a malformed URL or a driver that is not
+/// linked. Connects lazily.
+[[nodiscard]] inline engine create_engine(std::string_view url, engine_options options = {}) {
+    detail::register_linked_drivers();
+    return detail::open_engine(url, std::move(options));
+}
+
+} // namespace
 
 } // namespace tabella

@@ -1,6 +1,8 @@
 // Column expressions and conditions for where() and order_by().
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/value.hpp"
 
 #include <memory>
@@ -15,7 +17,7 @@ struct condition_node;
 
 /// A boolean SQL condition built from column comparisons with &&, || and !.
 /// Values in a condition are always sent as bound parameters.
-class condition {
+class TABELLA_EXPORT condition {
   public:
     explicit condition(std::shared_ptr<const detail::condition_node> node) noexcept
         : node_(std::move(node)) {}
@@ -28,7 +30,7 @@ class condition {
 class column_expr;
 
 /// One ORDER BY term.
-struct order_term {
+struct TABELLA_EXPORT order_term {
     std::string table;
     std::string column;
     bool descending = false;
@@ -36,7 +38,7 @@ struct order_term {
 };
 
 /// A reference to `table.column` in a condition or ORDER BY.
-class column_expr {
+class TABELLA_EXPORT column_expr {
   public:
     column_expr(std::string table, std::string column)
         : table_(std::move(table)), column_(std::move(column)) {}
@@ -62,9 +64,9 @@ class column_expr {
     std::string column_;
 };
 
-condition operator&&(const condition& a, const condition& b);
-condition operator||(const condition& a, const condition& b);
-condition operator!(const condition& a);
+TABELLA_EXPORT condition operator&&(const condition& a, const condition& b);
+TABELLA_EXPORT condition operator||(const condition& a, const condition& b);
+TABELLA_EXPORT condition operator!(const condition& a);
 
 inline order_term::order_term(const column_expr& c, bool desc)
     : table(c.table_name()), column(c.column_name()), descending(desc) {}

@@ -3,6 +3,8 @@
 // the struct; they hand it to compiled code as a detail::entity_mapping at once.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/detail/member_traits.hpp"
 #include "tabella/expression.hpp"
@@ -223,10 +225,10 @@ std::size_t member_index(M T::*member) {
     return found;
 }
 
-[[nodiscard]] column_expr column_of(const entity_mapping& m, std::size_t index);
+[[nodiscard]] TABELLA_EXPORT column_expr column_of(const entity_mapping& m, std::size_t index);
 
-void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings);
-void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings);
+TABELLA_EXPORT void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings);
+TABELLA_EXPORT void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings);
 
 } // namespace detail
 

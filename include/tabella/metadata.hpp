@@ -1,6 +1,8 @@
 // Schema defined at run time: metadata holds tables, a table holds columns.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/expression.hpp"
 #include "tabella/value.hpp"
 
@@ -31,14 +33,14 @@ enum class column_type : std::uint8_t {
 };
 
 /// A column reference to `table.column`, as used by FOREIGN KEY.
-struct foreign_key_ref {
+struct TABELLA_EXPORT foreign_key_ref {
     std::string table;
     std::string column;
 };
 
 /// One column of a table. Built fluently: `column("id", column_type::integer).primary_key()`.
 /// Columns are nullable unless `not_null()` or `primary_key()` says otherwise.
-class column {
+class TABELLA_EXPORT column {
   public:
     column(std::string name, column_type type);
 
@@ -79,7 +81,7 @@ class column {
 
 /// A table: a name and its columns. Owned by a `metadata`; references stay valid for the
 /// metadata's lifetime.
-class table {
+class TABELLA_EXPORT table {
   public:
     table(std::string name, std::vector<column> columns);
 
@@ -106,7 +108,7 @@ class table {
 };
 
 /// A collection of tables, created and dropped together.
-class metadata {
+class TABELLA_EXPORT metadata {
   public:
     metadata() = default;
     metadata(const metadata&) = delete;

@@ -1,6 +1,8 @@
 // ORM queries: objects of a mapped struct selected with conditions, order and limits.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/expression.hpp"
 #include "tabella/mapping.hpp"
 
@@ -14,7 +16,7 @@ namespace detail {
 class session_state;
 
 /// A query's clauses, independent of the mapped type.
-struct query_spec {
+struct TABELLA_EXPORT query_spec {
     std::optional<condition> where;
     std::vector<order_term> order;
     std::optional<std::int64_t> limit;
@@ -22,10 +24,10 @@ struct query_spec {
 };
 
 /// Runs `spec` and returns the session's objects for the rows (tracked ones reused).
-[[nodiscard]] std::vector<void*> run_query(session_state& s, const entity_mapping& m,
+[[nodiscard]] TABELLA_EXPORT std::vector<void*> run_query(session_state& s, const entity_mapping& m,
                                            const query_spec& spec);
 /// SELECT count(*) for `spec`.
-[[nodiscard]] std::int64_t count_query(session_state& s, const entity_mapping& m,
+[[nodiscard]] TABELLA_EXPORT std::int64_t count_query(session_state& s, const entity_mapping& m,
                                        const query_spec& spec);
 } // namespace detail
 

@@ -1,6 +1,8 @@
 // Results: rows with typed access by column name and index, keys of inserted rows.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/value.hpp"
 
 #include <cstdint>
@@ -13,8 +15,12 @@
 
 namespace tabella {
 
+namespace detail {
+class connection_access;
+} // namespace detail
+
 /// One result row. Columns are reachable by index and by name.
-class row {
+class TABELLA_EXPORT row {
   public:
     row() = default;
     row(std::shared_ptr<const std::vector<std::string>> columns, std::vector<value> values);
@@ -45,11 +51,11 @@ class row {
 };
 
 /// Prints a row as a tuple: (1, 'Bob', 'Chrismansyah').
-std::ostream& operator<<(std::ostream& os, const row& r);
+TABELLA_EXPORT std::ostream& operator<<(std::ostream& os, const row& r);
 
 /// The outcome of executing a statement: its rows, the count of rows affected, and for
 /// INSERTs the primary keys of the inserted rows where they are known.
-class result {
+class TABELLA_EXPORT result {
   public:
     result() = default;
     result(std::shared_ptr<const std::vector<std::string>> columns, std::vector<row> rows,
@@ -85,10 +91,11 @@ class result {
     /// do not promise which key belongs to which row; use the ORM session for that).
     [[nodiscard]] const std::vector<row>& inserted_primary_key_rows() const;
 
-    /// Used by the library to record inserted keys.
+  private:
+    friend class detail::connection_access; // records inserted keys
     void set_inserted_keys(std::vector<row> keys);
 
-  private:
+
     std::shared_ptr<const std::vector<std::string>> columns_;
     std::vector<row> rows_;
     std::int64_t rowcount_ = 0;

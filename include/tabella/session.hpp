@@ -2,6 +2,8 @@
 // multi-row INSERTs with every generated key written back, and tracks changes and deletes.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/engine.hpp"
 #include "tabella/error.hpp"
 #include "tabella/mapping.hpp"
@@ -20,7 +22,8 @@ namespace tabella {
 /// by construction and checks the count of rows.
 enum class insert_strategy {
     /// The fastest correct strategy of the driver, as measured: on SQLite reserve_keys
-    /// with multi-row INSERTs, on PostgreSQL copy; row by row where keys cannot be reserved.
+    /// with multi-row INSERTs, on PostgreSQL copy, on MariaDB returning; row by row where
+    /// keys cannot be reserved for a table (triggers) and RETURNING's order is not promised.
     automatic,
     /// Reserve a block of keys first (SQLite: inside the write transaction, after checking
     /// the table has no triggers; PostgreSQL: nextval over generate_series), then send
@@ -31,10 +34,13 @@ enum class insert_strategy {
     /// PostgreSQL: reserve keys as above, then send the rows with COPY FROM STDIN, in
     /// chunks of `page_size` (default 10,000) rows. A usage_error on SQLite, which has no COPY.
     copy,
+    /// Multi-row INSERT ... RETURNING key, keys matched to objects in VALUES order: for
+    /// drivers that promise that order (MariaDB). A usage_error elsewhere.
+    returning,
 };
 
 /// Options of a session.
-struct session_options {
+struct TABELLA_EXPORT session_options {
     insert_strategy strategy = insert_strategy::automatic;
     /// Rows per INSERT statement at most (0: as many as the parameter limit allows).
     std::size_t page_size = 0;
@@ -69,7 +75,7 @@ enum class object_state {
 /// A SAVEPOINT of a session, from session::begin_nested(). commit() releases it;
 /// rollback(), or destruction while active, rolls the database back to it and returns
 /// every object to its state at begin_nested().
-class nested_transaction {
+class TABELLA_EXPORT nested_transaction {
   public:
     nested_transaction(nested_transaction&& other) noexcept;
     nested_transaction& operator=(nested_transaction&&) = delete;
@@ -92,7 +98,7 @@ class nested_transaction {
 /// A unit of work over one connection. Not thread-safe: use one session per thread.
 /// Objects added to a session are owned by it; the references and spans it returns stay
 /// valid for the session's lifetime.
-class session {
+class TABELLA_EXPORT session {
   public:
     /// A session with its own connection and transaction, begun at the first flush. The
     /// session keeps the engine (a shared handle) alive.

@@ -1,6 +1,8 @@
 // Core statements: INSERT (one row, executemany, multi-VALUES) and SELECT.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/expression.hpp"
 #include "tabella/value.hpp"
 
@@ -16,7 +18,7 @@ namespace tabella {
 class table;
 
 /// Column name -> value for one row of an INSERT, in the order given.
-class param_set {
+class TABELLA_EXPORT param_set {
   public:
     param_set() = default;
     param_set(std::initializer_list<std::pair<std::string, value>> items) : items_(items) {}
@@ -34,7 +36,7 @@ class param_set {
 
 /// INSERT INTO a table. `values(row)` gives one row; `values(rows)` gives many rows
 /// rendered as multi-VALUES statements (split at the connection's parameter limit).
-class insert_statement {
+class TABELLA_EXPORT insert_statement {
   public:
     explicit insert_statement(const table& t) noexcept : table_(&t) {}
 
@@ -54,7 +56,7 @@ class insert_statement {
 };
 
 /// SELECT columns FROM a table [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET m].
-class select_statement {
+class TABELLA_EXPORT select_statement {
   public:
     explicit select_statement(const table& t) noexcept : table_(&t) {}
 

@@ -1,6 +1,8 @@
 // Database URLs in SQLAlchemy's shape: sqlite:///file.db, postgresql://user:pass@host/db.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -9,24 +11,27 @@
 namespace tabella {
 
 /// A parsed database URL. User and password are percent-decoded.
-struct url {
-    std::string scheme; ///< "sqlite" or "postgresql" ("postgres" is normalised to it)
+struct TABELLA_EXPORT url {
+    std::string scheme; ///< the driver's canonical name for it ("postgres" -> "postgresql")
     std::string user;
     std::string password;
     std::string host;
     std::optional<int> port;
-    /// sqlite: the file path ("" for an in-memory database); postgresql: the database name.
+    /// The path after host and port: a file path or a database name, as the driver reads it.
     std::string database;
     std::map<std::string, std::string, std::less<>> query; ///< ?key=value options, decoded
 
-    /// True for `sqlite://` and `sqlite:///:memory:`.
+    /// True when the URL names a database that lives in memory (`sqlite://`), as its
+    /// driver says; false when no driver for the scheme is linked.
     [[nodiscard]] bool is_memory() const noexcept;
     /// The URL with the password replaced by "***": safe to print.
     [[nodiscard]] std::string masked() const;
 };
 
 /// Parses `text`. Throws usage_error, quoting the URL with its password masked, when the
-/// URL is malformed or names an unknown scheme.
-[[nodiscard]] url parse_url(std::string_view text);
+/// URL is malformed or, for the scheme of a linked driver, has parts or options that the
+/// driver does not accept. A scheme no linked driver names is kept as written
+/// (create_engine then says that its driver is missing).
+[[nodiscard]] TABELLA_EXPORT url parse_url(std::string_view text);
 
 } // namespace tabella

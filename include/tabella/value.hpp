@@ -1,6 +1,8 @@
 // Database values: `value` owns one, `param_ref` is a non-owning view used for binding.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +19,7 @@ namespace tabella {
 enum class value_kind : std::uint8_t { null, integer, real, boolean, text, blob, timestamp };
 
 /// Human-readable name of a kind ("integer", "text"...), for error messages.
-[[nodiscard]] std::string_view to_string(value_kind kind) noexcept;
+[[nodiscard]] TABELLA_EXPORT std::string_view to_string(value_kind kind) noexcept;
 
 /// Time points are stored with microsecond precision (PostgreSQL's precision).
 using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
@@ -26,7 +28,7 @@ using blob = std::vector<std::byte>;
 
 /// A non-owning view of one value to bind as a statement parameter. It points into the
 /// object it was taken from, which must outlive the statement execution.
-struct param_ref {
+struct TABELLA_EXPORT param_ref {
     value_kind kind = value_kind::null;
     std::int64_t integer = 0;   ///< integer, boolean (0/1) and timestamp (microseconds)
     double real = 0.0;          ///< real
@@ -60,7 +62,7 @@ struct param_ref {
 /// One database value that owns its data: NULL, integer, real, boolean, text, blob or
 /// timestamp. Converts to C++ types with `as<T>()`, which throws `conversion_error` when
 /// the value does not fit T.
-class value {
+class TABELLA_EXPORT value {
   public:
     value() noexcept = default;
     value(std::nullptr_t) noexcept {}
@@ -107,6 +109,6 @@ class value {
 };
 
 /// Prints a value the way echo shows parameters: 'text', 42, 1.5, NULL, <blob 3 bytes>.
-std::ostream& operator<<(std::ostream& os, const value& v);
+TABELLA_EXPORT std::ostream& operator<<(std::ostream& os, const value& v);
 
 } // namespace tabella

@@ -4,10 +4,18 @@
 #include "engine_state.hpp"
 #include "execute_util.hpp"
 #include "tabella/detail/compile.hpp"
+#include "tabella/detail/statement_runner.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 
 namespace tabella {
+namespace {
+
+std::string savepoint_name(int level) {
+    return "tabella_" + std::to_string(level);
+}
+
+} // namespace
 
 connection::connection(std::shared_ptr<detail::engine_state> engine,
                        std::unique_ptr<detail::driver_connection> driver)
@@ -51,6 +59,13 @@ const detail::echo_log& connection::echo() const noexcept {
     return engine_->echo();
 }
 
+bool connection::is_usable() const noexcept {
+    return driver_ && driver_->is_usable();
+}
+bool connection::transaction_active() const noexcept {
+    return driver_ && driver_->transaction_active();
+}
+
 void connection::require_live_transaction() const {
     // SQLite ends a transaction on its own after some errors (a full disk, an I/O error):
     // a statement sent now would run outside it, in autocommit. Never.
@@ -79,29 +94,25 @@ result connection::execute(const select_statement& stmt) {
 }
 
 result connection::execute_sql(std::string_view sql, const std::vector<value>& params) {
-    if (params.size() > parameter_limit())
-        throw usage_error(std::to_string(params.size()) +
-                          " parameters exceed the connection's limit of " +
-                          std::to_string(parameter_limit()));
-    require_live_transaction();
-    auto stmt = driver_->prepare(std::string(sql));
+    detail::statement_runner runner(*this);
     std::vector<param_ref> refs;
     refs.reserve(params.size());
     for (const auto& p : params) refs.push_back(p.ref());
+    if (refs.size() > parameter_limit()) // before the implicit BEGIN
+        throw usage_error(std::to_string(refs.size()) +
+                          " parameters exceed the connection's limit of " +
+                          std::to_string(parameter_limit()));
+    auto& stmt = runner.prepare(std::string(sql));
     detail::row_buffer rows;
     std::int64_t changed = 0;
-    detail::run_atomically(*this, [&] {
-        echo().line(stmt->sql());
-        echo().params(refs);
-        changed = stmt->execute(refs, &rows);
-    });
+    detail::run_atomically(*this, [&] { changed = runner.run(stmt, refs, &rows); });
     return detail::to_result(std::move(rows), changed);
 }
 
 transaction::transaction(connection& conn, int level, bool for_write)
     : conn_(&conn), level_(level) {
     conn.run_control(level == 1 ? std::string(conn.dialect().begin_sql(for_write))
-                                : "SAVEPOINT tabella_" + std::to_string(level));
+                                : conn.dialect().savepoint_sql(savepoint_name(level)));
     conn.depth_ = level;
 }
 
@@ -142,7 +153,8 @@ void transaction::finish(bool commit) {
         conn.depth_ = 0; // the database rolled everything back already
         return;
     }
-    const std::string sp = "tabella_" + std::to_string(level_);
+    const tabella::dialect& d = conn.dialect();
+    const std::string sp = savepoint_name(level_);
     if (level_ == 1) {
         if (!commit) return conn.run_control("ROLLBACK");
         try {
@@ -158,10 +170,10 @@ void transaction::finish(bool commit) {
             throw;
         }
     } else if (commit) {
-        conn.run_control("RELEASE SAVEPOINT " + sp);
+        conn.run_control(d.release_savepoint_sql(sp));
     } else {
-        conn.run_control("ROLLBACK TO SAVEPOINT " + sp);
-        conn.run_control("RELEASE SAVEPOINT " + sp);
+        conn.run_control(d.rollback_to_savepoint_sql(sp));
+        conn.run_control(d.release_savepoint_sql(sp));
     }
 }
 

@@ -3,6 +3,7 @@
 #include "engine_state.hpp"
 #include "execute_util.hpp"
 #include "tabella/detail/compile.hpp"
+#include "tabella/detail/statement_runner.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 #include "tabella/metadata.hpp"
@@ -62,11 +63,10 @@ void flatten(const insert_shape& s, const param_set& row, std::size_t index,
                           join(s.names) + "); every row must name the same columns");
 }
 
-// Knows where the key of an inserted row comes from: the row itself, RETURNING, or the
-// driver's last generated id.
+// Knows where the key of an inserted row comes from: the row itself or RETURNING.
 class key_reader {
   public:
-    key_reader(const insert_shape& s, const driver_connection& driver) {
+    key_reader(const insert_shape& s, const driver_capabilities& caps) {
         const auto pk = s.target->primary_key_index();
         if (!pk) return;
         const auto& pk_name = s.target->columns()[*pk].name();
@@ -74,28 +74,24 @@ class key_reader {
         if (pos != s.names.end()) {
             given_ = static_cast<std::size_t>(pos - s.names.begin());
         } else if (s.target->columns()[*pk].is_autoincrement()) {
-            generated_ = true;
-            returning_ = driver.returns_keys_with_returning();
+            returning_ = caps.returning;
         }
         pk_name_ = pk_name;
         columns_ = std::make_shared<const std::vector<std::string>>(1, pk_name);
     }
 
     void adapt(std::string& sql, const dialect& d) const {
-        if (returning_) sql += " RETURNING " + d.quote_identifier(pk_name_);
+        if (returning_) sql += d.returning(pk_name_);
     }
 
-    row key(std::span<const param_ref> params, const row_buffer& returned,
-            const driver_connection& driver) const {
+    row key(std::span<const param_ref> params, const row_buffer& returned) const {
         if (given_) return row(columns_, {value::from_ref(params[*given_])});
-        if (returning_) return row(columns_, {returned.cells.back()});
-        if (generated_) return row(columns_, {value(driver.last_insert_id())});
+        if (returning_ && !returned.cells.empty()) return row(columns_, {returned.cells.back()});
         return row(); // composite or ungenerated key: unknown
     }
 
   private:
     std::optional<std::size_t> given_;
-    bool generated_ = false;
     bool returning_ = false;
     std::string pk_name_;
     std::shared_ptr<const std::vector<std::string>> columns_;
@@ -104,7 +100,8 @@ class key_reader {
 result insert_rows_one_by_one(connection& conn, const insert_shape& s,
                               const std::vector<param_set>& rows) {
     const dialect& d = conn.dialect();
-    const key_reader keys(s, conn.driver());
+    statement_runner run(conn);
+    const key_reader keys(s, run.capabilities());
     std::string sql = d.insert(s.target->name(), s.names, 1);
     keys.adapt(sql, d);
     std::vector<param_ref> flat;
@@ -117,23 +114,17 @@ result insert_rows_one_by_one(connection& conn, const insert_shape& s,
     run_atomically(
         conn,
         [&] {
-            auto stmt = conn.driver().prepare(sql);
-            conn.echo().line(sql);
-            if (rows.size() == 1)
-                conn.echo().params(flat);
-            else
-                conn.echo().param_sets(flat, s.names.size());
             const std::size_t n = s.names.size();
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-                row_buffer returned;
-                const auto params = std::span<const param_ref>(flat).subspan(i * n, n);
-                changed += stmt->execute(params, &returned);
-                inserted.push_back(keys.key(params, returned, conn.driver()));
-            }
+            changed = run.run_many(run.prepare(sql), flat, n,
+                                   [&](std::size_t i, const row_buffer& returned) {
+                                       inserted.push_back(keys.key(
+                                           std::span<const param_ref>(flat).subspan(i * n, n),
+                                           returned));
+                                   });
         },
         rows.size() > 1, true);
     result out({}, {}, changed);
-    out.set_inserted_keys(std::move(inserted));
+    connection_access::set_inserted_keys(out, std::move(inserted));
     return out;
 }
 
@@ -144,21 +135,17 @@ result insert_multi_values(connection& conn, const insert_shape& s,
     const std::size_t per_stmt = rows_per_statement(n, conn.parameter_limit());
     std::int64_t changed = 0;
     const bool multi = rows.size() > per_stmt;
+    statement_runner run(conn);
     run_atomically(
         conn,
         [&] {
             std::vector<param_ref> flat;
             // At most two shapes: full chunks, and the remainder.
-            std::unique_ptr<prepared_statement> full, tail;
             for (std::size_t first = 0; first < rows.size(); first += per_stmt) {
                 const std::size_t count = std::min(per_stmt, rows.size() - first);
                 flat.clear();
                 for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
-                auto& stmt = count == per_stmt ? full : tail;
-                if (!stmt) stmt = conn.driver().prepare(d.insert(s.target->name(), s.names, count));
-                conn.echo().line(stmt->sql());
-                conn.echo().params(flat);
-                changed += stmt->execute(flat, nullptr);
+                changed += run.run(run.prepare(d.insert(s.target->name(), s.names, count)), flat);
             }
         },
         multi, true);

@@ -169,3 +169,22 @@ std::size_t rows_per_statement(std::size_t columns_per_row, std::size_t paramete
 }
 
 } // namespace tabella
+
+namespace tabella {
+
+std::string dialect::savepoint_sql(std::string_view name) const {
+    return "SAVEPOINT " + quote_identifier(name);
+}
+std::string dialect::release_savepoint_sql(std::string_view name) const {
+    return "RELEASE SAVEPOINT " + quote_identifier(name);
+}
+std::string dialect::rollback_to_savepoint_sql(std::string_view name) const {
+    return "ROLLBACK TO SAVEPOINT " + quote_identifier(name);
+}
+std::string dialect::count_rows(std::string_view table) const {
+    std::string out = "SELECT count(*) FROM ";
+    append_identifier(out, table);
+    return out;
+}
+
+} // namespace tabella

@@ -1,6 +1,8 @@
 // Echo formatting: statements, abbreviated parameter lists, COMMIT / ROLLBACK.
 #include "tabella/detail/echo.hpp"
 
+#include "tabella/detail/driver.hpp"
+
 #include "tabella/detail/timestamp_text.hpp"
 
 #include <iostream>
@@ -103,6 +105,17 @@ void echo_log::param_sets(std::span<const param_ref> flat, std::size_t per_set) 
                " total bound parameter sets ...";
     out += ']';
     emit(out);
+}
+
+} // namespace tabella::detail
+
+namespace tabella::detail {
+
+void driver_connection::echo_statement(std::string_view sql,
+                                       std::span<const param_ref> params) const {
+    if (!echo_ || !echo_->enabled()) return;
+    echo_->line(sql);
+    if (!params.empty()) echo_->params(params);
 }
 
 } // namespace tabella::detail

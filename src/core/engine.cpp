@@ -1,62 +1,69 @@
-// create_engine, the driver registry and the connection pool.
+// The driver registry, engines and their connection pools.
 #include "engine_state.hpp"
 
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 
-#include <atomic>
-#include <map>
-
-#include <unistd.h>
+#include <algorithm>
 
 namespace tabella {
 namespace detail {
 namespace {
 
-std::mutex& registry_mutex() {
-    static std::mutex m;
-    return m;
-}
-std::map<std::string, driver_factory>& registry() {
-    static std::map<std::string, driver_factory> drivers{{"sqlite", &open_sqlite}};
-    return drivers;
+struct driver_registry {
+    std::mutex mutex;
+    std::vector<std::unique_ptr<const driver_info>> drivers; // never freed: infos are shared
+};
+
+driver_registry& registry() {
+    static driver_registry r;
+    return r;
 }
 
-driver_factory find_driver(const tabella::url& u) {
-    std::lock_guard lock(registry_mutex());
-    const auto it = registry().find(u.scheme);
-    if (it != registry().end()) return it->second;
-    throw usage_error("cannot open '" + u.masked() + "': the " + u.scheme +
-                      " driver is not built into this tabella (build with libpqxx-dev "
-                      "installed and link tabella::postgres)");
+bool names(const driver_info& d, std::string_view scheme) {
+    return std::find(d.schemes.begin(), d.schemes.end(), scheme) != d.schemes.end();
 }
 
 } // namespace
 
-void register_driver(std::string scheme, driver_factory factory) {
-    std::lock_guard lock(registry_mutex());
-    registry()[std::move(scheme)] = std::move(factory);
+void register_driver(driver_info info) {
+    if (info.schemes.empty() || !info.sql_dialect || !info.open)
+        throw usage_error("register_driver: a driver needs a scheme, a dialect and a factory");
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    for (const auto& d : r.drivers)
+        if (names(*d, info.schemes.front())) return; // registered already: keep the first
+    r.drivers.push_back(std::make_unique<const driver_info>(std::move(info)));
+}
+
+const driver_info* find_driver(std::string_view scheme) {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    for (const auto& d : r.drivers)
+        if (names(*d, scheme)) return d.get();
+    return nullptr;
 }
 
 namespace {
 
-// Every connection of an in-memory engine must see the same database: name it, so the
-// SQLite driver opens one shared in-memory database (memdb) for the engine.
-tabella::url name_memory_database(tabella::url u) {
-    static std::atomic<unsigned> counter{0};
-    if (u.is_memory() && !u.query.contains("memdb"))
-        u.query["memdb"] =
-            "/tabella-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+const driver_info& driver_for(const tabella::url& u) {
+    if (const auto* d = find_driver(u.scheme)) return *d;
+    throw usage_error("cannot open '" + u.masked() + "': no driver for '" + u.scheme +
+                      "' is linked into this program (link its component, e.g. tabella::" +
+                      u.scheme + ", or call its register_driver())");
+}
+
+tabella::url engine_url(tabella::url u, const driver_info& d) {
+    if (d.prepare_engine_url) d.prepare_engine_url(u);
     return u;
 }
 
 } // namespace
 
-engine_state::engine_state(tabella::url u, engine_options opts, driver_factory factory)
-    : url_(name_memory_database(std::move(u))), options_(std::move(opts)),
-      factory_(std::move(factory)),
+engine_state::engine_state(tabella::url u, engine_options opts, const driver_info& driver)
+    : driver_(driver), url_(engine_url(std::move(u), driver)), options_(std::move(opts)),
       echo_(options_.echo, options_.echo_sink, options_.echo_max_params, options_.echo_max_text),
-      dialect_(url_.scheme == "sqlite" ? &sqlite_dialect() : &postgresql_dialect()) {}
+      keeps_every_connection_(driver.is_memory && driver.is_memory(url_)) {}
 
 void engine_state::wait_for_room(std::unique_lock<std::mutex>& lock) {
     const std::size_t max = options_.max_connections;
@@ -83,7 +90,9 @@ std::unique_ptr<driver_connection> engine_state::acquire() {
         ++checked_out_;
     }
     try {
-        return factory_(url_, options_);
+        auto conn = driver_.open(url_, options_);
+        conn->set_echo(&echo_);
+        return conn;
     } catch (...) {
         {
             std::lock_guard lock(mutex_);
@@ -101,26 +110,29 @@ void engine_state::release(std::unique_ptr<driver_connection> conn) noexcept {
         --checked_out_;
         // An in-memory database lives while one of its connections is open: keep them all.
         const bool keep =
-            conn && conn->is_usable() && (url_.is_memory() || idle_.size() < options_.pool_size);
+            conn && conn->is_usable() && (keeps_every_connection_ || idle_.size() < options_.pool_size);
         if (keep)
             idle_.push_back(std::move(conn));
         else
             closing = std::move(conn);
         // A connection lost to the server says the idle ones are most likely lost too
         // (a restart, a network cut): drop them rather than hand them out to fail.
-        if (closing && !closing->is_usable() && !url_.is_memory()) idle_.clear();
+        if (closing && !closing->is_usable() && !keeps_every_connection_) idle_.clear();
     }
     returned_.notify_one();
 }
 
 } // namespace detail
 
-engine create_engine(std::string_view text, engine_options options) {
+namespace detail {
+
+engine open_engine(std::string_view text, engine_options options) {
     tabella::url u = parse_url(text);
-    auto factory = detail::find_driver(u);
-    return engine(std::make_shared<detail::engine_state>(std::move(u), std::move(options),
-                                                         std::move(factory)));
+    const driver_info& d = driver_for(u);
+    return engine(std::make_shared<engine_state>(std::move(u), std::move(options), d));
 }
+
+} // namespace detail
 
 connection engine::connect() {
     return connection(state_, state_->acquire());

@@ -15,10 +15,9 @@ namespace tabella::detail {
 
 class engine_state {
   public:
-    engine_state(tabella::url u, engine_options opts, driver_factory factory);
+    engine_state(tabella::url u, engine_options opts, const driver_info& driver);
 
-    /// An idle connection, or a new one. For an in-memory SQLite database there is only one
-    /// connection (each would otherwise see its own empty database).
+    /// An idle connection, or a new one.
     [[nodiscard]] std::unique_ptr<driver_connection> acquire();
     /// Returns a connection; it is kept when usable and the pool has room.
     void release(std::unique_ptr<driver_connection> conn) noexcept;
@@ -26,14 +25,15 @@ class engine_state {
     [[nodiscard]] const tabella::url& url() const noexcept { return url_; }
     [[nodiscard]] const engine_options& options() const noexcept { return options_; }
     [[nodiscard]] const echo_log& echo() const noexcept { return echo_; }
-    [[nodiscard]] const dialect& sql_dialect() const noexcept { return *dialect_; }
+    [[nodiscard]] const dialect& sql_dialect() const noexcept { return *driver_.sql_dialect; }
 
   private:
+    const driver_info& driver_;
     tabella::url url_;
     engine_options options_;
-    driver_factory factory_;
     echo_log echo_;
-    const dialect* dialect_;
+    /// The database lives only while a connection is open (in memory): keep them all.
+    bool keeps_every_connection_;
     /// Waits until a connection may be opened or taken; throws when pool_timeout passes.
     void wait_for_room(std::unique_lock<std::mutex>& lock);
 

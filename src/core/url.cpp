@@ -1,6 +1,7 @@
 // URL parsing: scheme://[user[:password]@]host[:port]/database[?key=value&...].
 #include "tabella/url.hpp"
 
+#include "tabella/detail/driver.hpp"
 #include "tabella/error.hpp"
 
 #include <charconv>
@@ -104,21 +105,11 @@ void parse_authority(std::string_view auth, std::string_view whole, url& out) {
     parse_host_port(auth, whole, out);
 }
 
-void validate_sqlite(std::string_view whole, const url& out) {
-    if (!out.host.empty() || !out.user.empty() || out.port)
-        fail(whole, "a sqlite URL has no host; use sqlite:///relative.db or sqlite:////abs.db");
-    for (const auto& [key, val] : out.query) {
-        if (key == "mode" && (val == "ro" || val == "rw" || val == "rwc")) continue;
-        if (key == "memdb" && val.starts_with("/")) continue;
-        fail(whole, "unknown sqlite option '" + key + "=" + val +
-                        "' (known: mode=ro|rw|rwc, memdb=/name)");
-    }
-}
-
 } // namespace
 
 bool url::is_memory() const noexcept {
-    return scheme == "sqlite" && (database.empty() || database == ":memory:");
+    const auto* d = detail::find_driver(scheme);
+    return d && d->is_memory && d->is_memory(*this);
 }
 
 namespace {
@@ -162,9 +153,9 @@ std::string url::masked() const {
         out += ':';
         out += std::to_string(*port);
     }
-    if (scheme != "sqlite" || !database.empty()) {
+    if (!database.empty()) {
         out += '/';
-        out += encode(database, scheme == "sqlite" ? "/:" : "");
+        out += encode(database, "/:");
     }
     char sep = '?';
     for (const auto& [k, v] : query) {
@@ -183,9 +174,8 @@ url parse_url(std::string_view text) {
     out.scheme = std::string(text.substr(0, scheme_end));
     if (const auto plus = out.scheme.find('+'); plus != std::string::npos)
         out.scheme.resize(plus); // "postgresql+pqxx" names the same driver
-    if (out.scheme == "postgres") out.scheme = "postgresql";
-    if (out.scheme != "sqlite" && out.scheme != "postgresql")
-        fail(text, "unknown scheme '" + out.scheme + "' (expected sqlite or postgresql)");
+    const auto* driver = detail::find_driver(out.scheme);
+    if (driver) out.scheme = driver->schemes.front(); // an alias: "postgres"
 
     std::string_view rest = text.substr(scheme_end + 3);
     const auto qmark = rest.find('?');
@@ -198,10 +188,12 @@ url parse_url(std::string_view text) {
     if (slash != std::string_view::npos)
         out.database = percent_decode(rest.substr(slash + 1), text);
 
-    if (out.scheme == "sqlite") {
-        validate_sqlite(text, out);
-    } else if (out.database.find('/') != std::string::npos) {
-        fail(text, "a postgresql database name cannot contain '/'");
+    if (driver && driver->validate_url) {
+        try {
+            driver->validate_url(out);
+        } catch (const usage_error& e) {
+            fail(text, e.what());
+        }
     }
     return out;
 }

@@ -4,6 +4,7 @@
 
 #include "tabella/error.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace tabella::detail {
@@ -107,12 +108,52 @@ flush_plan plan_flush(session_state& s) {
     return plan;
 }
 
+insert_plan plan_inserts(const driver_capabilities& caps, const session_options& opts) {
+    insert_plan how;
+    switch (opts.strategy) {
+    case insert_strategy::automatic:
+        // COPY is the fastest way into PostgreSQL (bench/RESULTS.md), reserved keys with
+        // multi-row INSERTs into SQLite; RETURNING in VALUES order where keys cannot be
+        // reserved by construction (MariaDB's AUTO_INCREMENT).
+        how.copy = caps.copy;
+        how.reserve = caps.reserves_keys;
+        how.returning_rows = caps.returning_in_values_order;
+        break;
+    case insert_strategy::reserve_keys:
+    case insert_strategy::copy:
+        if (!caps.reserves_keys)
+            throw usage_error("insert_strategy::" +
+                              std::string(opts.strategy == insert_strategy::copy ? "copy"
+                                                                                 : "reserve_keys") +
+                              ": this driver cannot reserve keys");
+        how.copy = opts.strategy == insert_strategy::copy;
+        if (how.copy && !caps.copy)
+            throw usage_error("insert_strategy::copy: this driver has no COPY that counts the "
+                              "rows it stores");
+        how.reserve = true;
+        break;
+    case insert_strategy::returning:
+        if (!caps.returning_in_values_order)
+            throw usage_error("insert_strategy::returning: this driver's RETURNING does not "
+                              "promise the order of VALUES");
+        how.returning_rows = true;
+        break;
+    case insert_strategy::row_by_row:
+        break;
+    }
+    return how;
+}
+
 void send_flush(flush_plan& plan, connection& conn, const session_options& opts) {
+    statement_runner run(conn);
+    const bool inserts = std::any_of(plan.tables.begin(), plan.tables.end(),
+                                     [](const table_plan& p) { return !p.inserts.empty(); });
+    const insert_plan how = inserts ? plan_inserts(run.capabilities(), opts) : insert_plan{};
     for (const auto& p : plan.tables)
-        if (!p.inserts.empty()) insert_pending(conn, p, opts);
-    for (const auto& p : plan.tables) send_updates(conn, p);
+        if (!p.inserts.empty()) insert_pending(run, p, how, opts);
+    for (const auto& p : plan.tables) send_updates(run, p);
     for (auto it = plan.tables.rbegin(); it != plan.tables.rend(); ++it) // children first
-        send_deletes(conn, *it);
+        send_deletes(run, *it);
 }
 
 void undo_flush(const flush_plan& plan) noexcept {
@@ -165,17 +206,10 @@ void apply_flush(const flush_plan& plan, epoch number) {
     }
 }
 
-void require_live_transaction(connection& conn) {
-    conn.require_live_transaction();
-}
-
-void execute_checked(connection& conn, prepared_statement& stmt, std::span<const param_ref> params,
-                     std::int64_t expected, const entity_mapping& m, row_check check,
-                     row_buffer* out) {
-    require_live_transaction(conn);
-    conn.echo().line(stmt.sql());
-    conn.echo().params(params);
-    const std::int64_t changed = stmt.execute(params, out);
+void execute_checked(statement_runner& run, prepared_statement& stmt,
+                     std::span<const param_ref> params, std::int64_t expected,
+                     const entity_mapping& m, row_check check, row_buffer* out) {
+    const std::int64_t changed = run.run(stmt, params, out);
     if (changed == expected) return;
     const std::string what = "flush of " + m.table.name() + " (" + m.struct_name + "): expected " +
                              std::to_string(expected) + " rows to change, the database changed " +

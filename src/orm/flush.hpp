@@ -3,8 +3,7 @@
 #pragma once
 
 #include "session_state.hpp"
-#include "tabella/detail/driver.hpp"
-#include "tabella/detail/echo.hpp"
+#include "tabella/detail/statement_runner.hpp"
 
 #include <cstdint>
 #include <span>
@@ -51,6 +50,21 @@ struct flush_plan {
 [[nodiscard]] flush_plan plan_flush(session_state& s);
 /// Sends the plan's statements inside `conn`'s open transaction.
 void send_flush(flush_plan& plan, connection& conn, const session_options& opts);
+
+/// How a flush inserts rows, decided once per flush from the driver's capabilities and
+/// the session's options, before any statement is sent.
+struct insert_plan {
+    /// Rows with their keys go out with COPY, not multi-row INSERTs.
+    bool copy = false;
+    /// Generated keys are reserved a block at a time before their rows are sent (where
+    /// the driver proves it safe for the table).
+    bool reserve = false;
+    /// Else, generated keys come back with a multi-row INSERT ... RETURNING, in VALUES
+    /// order; when false too, one INSERT ... RETURNING per row.
+    bool returning_rows = false;
+};
+[[nodiscard]] insert_plan plan_inserts(const driver_capabilities& caps,
+                                       const session_options& opts);
 /// After send_flush succeeded: the objects' new states, keys, snapshots and stamps.
 void apply_flush(const flush_plan& plan, epoch number);
 /// After send_flush failed: clears the keys it wrote into objects.
@@ -63,22 +77,20 @@ void order_deletes(table_plan& plan, std::vector<std::uint32_t> removed);
 
 /// Inserts plan.inserts in batched multi-row statements and writes each generated key
 /// into its object (marking it mark_key_assigned).
-void insert_pending(connection& conn, const table_plan& plan, const session_options& opts);
+void insert_pending(statement_runner& run, const table_plan& plan, const insert_plan& how,
+                    const session_options& opts);
 /// Sends the plan's UPDATEs (row switches included), by the key of each object's row.
-void send_updates(connection& conn, const table_plan& plan);
+void send_updates(statement_runner& run, const table_plan& plan);
 /// Sends batched DELETEs by the key of each removed object's row.
-void send_deletes(connection& conn, const table_plan& plan);
+void send_deletes(statement_runner& run, const table_plan& plan);
 
 /// What a mismatch in the count of changed rows means.
 enum class row_check { insert, update_or_delete };
 
-/// Runs `stmt` with `params`, echoing it, and checks it changed `expected` rows.
-void execute_checked(connection& conn, prepared_statement& stmt, std::span<const param_ref> params,
-                     std::int64_t expected, const entity_mapping& m, row_check check,
-                     row_buffer* out = nullptr);
-/// Throws when the database has ended the connection's transaction: nothing more may be
-/// sent in it.
-void require_live_transaction(connection& conn);
+/// Runs `stmt` with `params` and checks it changed `expected` rows.
+void execute_checked(statement_runner& run, prepared_statement& stmt,
+                     std::span<const param_ref> params, std::int64_t expected,
+                     const entity_mapping& m, row_check check, row_buffer* out = nullptr);
 
 /// Rethrows the current sql_error with the table and object position added to its message.
 [[noreturn]] void rethrow_with_context(const entity_mapping& m, std::string_view action,

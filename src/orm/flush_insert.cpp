@@ -1,8 +1,10 @@
 // Inserting pending objects, level by level of the plan: objects with a key set first,
-// then objects whose key the database generates, with keys reserved a block at a time
-// where the driver proves that safe, else row by row with RETURNING.
+// then objects whose key the database generates: keys reserved a block at a time where
+// the driver proves that safe, else read back with RETURNING (in VALUES order where the
+// driver promises it, else row by row).
 #include "flush_writers.hpp"
 
+#include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 
 #include <algorithm>
@@ -11,13 +13,13 @@ namespace tabella::detail {
 namespace {
 
 /// Objects whose key the database generates: keys reserved and written into the objects
-/// before their rows are sent; row by row where reserving is not safe.
+/// before their rows are sent; read back with RETURNING where reserving is not safe.
 class generated_key_inserter {
   public:
-    generated_key_inserter(connection& conn, table_runtime& t, const session_options& opts,
-                           keyed_writer& writer, std::size_t total)
-        : conn_(conn), t_(t), strategy_(opts.strategy), writer_(writer), total_(total),
-          reserve_(opts.strategy != insert_strategy::row_by_row) {
+    generated_key_inserter(statement_runner& run, table_runtime& t, const insert_plan& how,
+                           const session_options& opts, keyed_writer& writer, std::size_t total)
+        : run_(run), t_(t), how_(how), opts_(opts), writer_(writer), total_(total),
+          reserve_(how.reserve) {
         const entity_mapping& m = *t.map;
         if (!m.key_generated)
             throw usage_error("flush of " + m.table.name() + ": a " + m.struct_name +
@@ -30,7 +32,7 @@ class generated_key_inserter {
         const entity_mapping& m = *t_.map;
         if (reserve_ && next_key_ + chunk.size() > keys_.size())
             reserve_block(std::max(chunk.size(), remaining));
-        if (!reserve_) return insert_one_by_one(chunk);
+        if (!reserve_) return insert_returning(chunk);
         for (const auto e : chunk) {
             m.set_key(t_.objects[e], keys_[next_key_++]);
             t_.marks[e] |= mark_key_assigned;
@@ -53,55 +55,60 @@ class generated_key_inserter {
         const std::size_t count = std::min<std::size_t>(wanted, 65536);
         keys_.clear();
         next_key_ = 0;
-        require_live_transaction(conn_);
-        reserve_ =
-            conn_.driver().reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
-                                        count, t_.identity.max_key().value_or(0), keys_);
+        reserve_ = run_.reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
+                                     count, t_.identity.max_key().value_or(0), keys_);
         if (reserve_ && keys_.size() != count)
             throw error("flush of " + m.table.name() + ": the driver reserved " +
                         std::to_string(keys_.size()) + " keys for " + std::to_string(count) +
                         " rows");
-        if (!reserve_ && conn_.echo().enabled())
-            conn_.echo().line("-- " + m.table.name() +
-                              ": keys cannot be reserved (trigger, rule, or a key the "
-                              "database does not generate from its own sequence); one INSERT "
-                              "... RETURNING per row");
+        if (!reserve_ && run_.echo().enabled())
+            run_.echo().line("-- " + m.table.name() +
+                             ": keys cannot be reserved (trigger, rule, or a key the "
+                             "database does not generate from its own sequence); " +
+                             (how_.returning_rows ? "INSERT ... RETURNING"
+                                                  : "one INSERT ... RETURNING per row"));
     }
 
-    void insert_one_by_one(std::span<const std::uint32_t> chunk) {
-        if (strategy_ == insert_strategy::reserve_keys || strategy_ == insert_strategy::copy)
+    void insert_returning(std::span<const std::uint32_t> chunk) {
+        if (opts_.strategy == insert_strategy::reserve_keys ||
+            opts_.strategy == insert_strategy::copy)
             throw usage_error("flush of " + t_.map->table.name() +
                               ": keys cannot be reserved for this table (it has triggers or "
                               "rules, or its key is not a plain generated integer)");
-        if (!single_) single_ = std::make_unique<row_by_row_writer>(conn_, t_);
+        if (how_.returning_rows) {
+            if (!rows_) rows_ = std::make_unique<returning_writer>(run_, t_, opts_.page_size);
+            const std::size_t per = rows_->rows_per_chunk();
+            for (std::size_t i = 0; i < chunk.size(); i += per)
+                rows_->write(chunk.subspan(i, std::min(per, chunk.size() - i)), total_);
+            return;
+        }
+        if (!single_) single_ = std::make_unique<row_by_row_writer>(run_, t_);
         for (const auto e : chunk) single_->write(e, total_);
     }
 
-    connection& conn_;
+    statement_runner& run_;
     table_runtime& t_;
-    insert_strategy strategy_;
+    const insert_plan& how_;
+    const session_options& opts_;
     keyed_writer& writer_;
     std::size_t total_;
     bool reserve_;
     std::vector<std::int64_t> keys_;
     std::size_t next_key_ = 0;
+    std::unique_ptr<returning_writer> rows_;
     std::unique_ptr<row_by_row_writer> single_;
 };
 
 } // namespace
 
-void insert_pending(connection& conn, const table_plan& plan, const session_options& opts) {
+void insert_pending(statement_runner& run, const table_plan& plan, const insert_plan& how,
+                    const session_options& opts) {
     table_runtime& t = *plan.t;
-    // COPY is the fastest way into PostgreSQL (bench/RESULTS.md), so automatic takes it
-    // where the driver has it.
-    const bool copy =
-        opts.strategy == insert_strategy::copy ||
-        (opts.strategy == insert_strategy::automatic && conn.driver().supports_copy());
     std::unique_ptr<keyed_writer> writer;
-    if (copy)
-        writer = std::make_unique<copy_writer>(conn, t, opts.page_size);
+    if (how.copy)
+        writer = std::make_unique<copy_writer>(run, t, opts.page_size);
     else
-        writer = std::make_unique<chunk_writer>(conn, t, opts.page_size);
+        writer = std::make_unique<chunk_writer>(run, t, opts.page_size);
     const std::size_t per_chunk = writer->rows_per_chunk();
     const std::span<const std::uint32_t> all(plan.inserts);
     const std::size_t total = all.size();
@@ -113,7 +120,7 @@ void insert_pending(connection& conn, const table_plan& plan, const session_opti
             writer->write(all.subspan(i, std::min(per_chunk, first_generated - i)), total);
         if (generated) generated->next_level();
         for (std::size_t i = first_generated; i < end; i += per_chunk) {
-            if (!generated) generated.emplace(conn, t, opts, *writer, total);
+            if (!generated) generated.emplace(run, t, how, opts, *writer, total);
             generated->insert(all.subspan(i, std::min(per_chunk, end - i)), end - i);
         }
         begin = end;

@@ -12,13 +12,13 @@ namespace {
 
 class update_writer {
   public:
-    update_writer(connection& conn, table_runtime& t) : conn_(conn), t_(t) {}
+    update_writer(statement_runner& run, table_runtime& t) : run_(run), t_(t) {}
 
     /// UPDATE the row keyed `row_key` with the `columns` of `obj`.
     void write(const void* obj, std::uint64_t columns, std::int64_t row_key) {
         const entity_mapping& m = *t_.map;
         auto& stmt = statements_[columns];
-        if (!stmt) stmt = prepare(columns);
+        if (!stmt) stmt = &prepare(columns);
         param_ref refs[64];
         m.bind_row(obj, refs);
         params_.clear();
@@ -26,35 +26,35 @@ class update_writer {
             if (columns & (std::uint64_t{1} << c)) params_.push_back(refs[c]);
         params_.push_back(param_ref::of_integer(row_key));
         try {
-            execute_checked(conn_, *stmt, params_, 1, m, row_check::update_or_delete);
+            execute_checked(run_, *stmt, params_, 1, m, row_check::update_or_delete);
         } catch (const sql_error&) {
             rethrow_with_context(m, "updating", " (key " + std::to_string(row_key) + ")");
         }
     }
 
   private:
-    std::unique_ptr<prepared_statement> prepare(std::uint64_t columns) {
+    prepared_statement& prepare(std::uint64_t columns) {
         const entity_mapping& m = *t_.map;
         std::vector<std::string_view> set;
         for (std::size_t c = 0; c < m.column_count(); ++c)
             if (columns & (std::uint64_t{1} << c)) set.push_back(m.table.columns()[c].name());
-        return conn_.driver().prepare(conn_.dialect().update_by_key(
+        return run_.prepare(run_.sql_dialect().update_by_key(
             m.table.name(), set, m.table.columns()[m.key_index].name()));
     }
 
-    connection& conn_;
+    statement_runner& run_;
     table_runtime& t_;
     std::vector<param_ref> params_;
-    std::map<std::uint64_t, std::unique_ptr<prepared_statement>> statements_;
+    std::map<std::uint64_t, prepared_statement*> statements_; // by the columns set
 };
 
 } // namespace
 
-void send_updates(connection& conn, const table_plan& plan) {
+void send_updates(statement_runner& run, const table_plan& plan) {
     if (plan.updates.empty() && plan.switches.empty()) return;
     table_runtime& t = *plan.t;
     const entity_mapping& m = *t.map;
-    update_writer writer(conn, t);
+    update_writer writer(run, t);
     // A row switch keeps the removed object's row and gives it every value of the new one.
     const std::uint64_t all_but_key =
         (m.column_count() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m.column_count()) - 1) &
@@ -64,21 +64,18 @@ void send_updates(connection& conn, const table_plan& plan) {
     for (const auto& u : plan.updates) writer.write(t.objects[u.entry], u.columns, t.keys[u.entry]);
 }
 
-void send_deletes(connection& conn, const table_plan& plan) {
+void send_deletes(statement_runner& run, const table_plan& plan) {
     if (plan.deletes.empty()) return;
     const table_runtime& t = *plan.t;
     const entity_mapping& m = *t.map;
-    const std::size_t per_statement = rows_per_statement(1, conn.parameter_limit(), 1000);
-    std::unique_ptr<prepared_statement> full, tail;
+    const std::size_t per_statement = rows_per_statement(1, run.parameter_limit(), 1000);
     std::vector<param_ref> keys;
     const auto& key_column = m.table.columns()[m.key_index].name();
     auto send = [&] {
-        auto& stmt = keys.size() == per_statement ? full : tail;
-        if (!stmt)
-            stmt = conn.driver().prepare(
-                conn.dialect().delete_by_keys(m.table.name(), key_column, keys.size()));
+        auto& stmt =
+            run.prepare(run.sql_dialect().delete_by_keys(m.table.name(), key_column, keys.size()));
         try {
-            execute_checked(conn, *stmt, keys, static_cast<std::int64_t>(keys.size()), m,
+            execute_checked(run, stmt, keys, static_cast<std::int64_t>(keys.size()), m,
                             row_check::update_or_delete);
         } catch (const sql_error&) {
             rethrow_with_context(m, "deleting from", "");

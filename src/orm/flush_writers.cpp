@@ -27,8 +27,8 @@ std::string object_position(const table_runtime& t, std::uint32_t entry, std::si
     return " at object " + std::to_string(rank) + " of " + std::to_string(total) + " pending";
 }
 
-keyed_writer::keyed_writer(connection& conn, table_runtime& t)
-    : conn_(conn), t_(t), columns_(column_names(*t.map, true)) {}
+keyed_writer::keyed_writer(statement_runner& run, table_runtime& t)
+    : run_(run), t_(t), columns_(column_names(*t.map, true)) {}
 
 void keyed_writer::bind_rows(std::span<const std::uint32_t> entries) {
     const std::size_t width = columns_.size();
@@ -37,23 +37,21 @@ void keyed_writer::bind_rows(std::span<const std::uint32_t> entries) {
         t_.map->bind_row(t_.objects[entries[r]], &params_[r * width]);
 }
 
-chunk_writer::chunk_writer(connection& conn, table_runtime& t, std::size_t page_size)
-    : keyed_writer(conn, t),
+chunk_writer::chunk_writer(statement_runner& run, table_runtime& t, std::size_t page_size)
+    : keyed_writer(run, t),
       per_statement_(rows_per_statement(
-          columns_.size(), conn.parameter_limit(),
-          page_size ? page_size : conn.dialect().preferred_rows_per_statement())) {
+          columns_.size(), run.parameter_limit(),
+          page_size ? page_size : run.sql_dialect().preferred_rows_per_statement())) {
     params_.reserve(per_statement_ * columns_.size());
 }
 
 void chunk_writer::write(std::span<const std::uint32_t> entries, std::size_t total) {
     bind_rows(entries);
     // Full chunks share one statement; each level adds at most one remainder shape.
-    auto& stmt = statements_[entries.size()];
-    if (!stmt)
-        stmt = conn_.driver().prepare(
-            conn_.dialect().insert(t_.map->table.name(), columns_, entries.size()));
+    auto& stmt =
+        run_.prepare(run_.sql_dialect().insert(t_.map->table.name(), columns_, entries.size()));
     try {
-        execute_checked(conn_, *stmt, params_, static_cast<std::int64_t>(entries.size()), *t_.map,
+        execute_checked(run_, stmt, params_, static_cast<std::int64_t>(entries.size()), *t_.map,
                         row_check::insert);
     } catch (const sql_error&) {
         const auto failed = locate_failure(entries);
@@ -66,21 +64,16 @@ void chunk_writer::write(std::span<const std::uint32_t> entries, std::size_t tot
 // chunk row by row, inside a SAVEPOINT that is rolled back, to find the object it
 // rejects. Never where the database ended the transaction: the replay would commit.
 std::optional<std::size_t> chunk_writer::locate_failure(std::span<const std::uint32_t> entries) {
-    auto& driver = conn_.driver();
-    if (entries.size() < 2 || !driver.keeps_transaction_after_error() ||
-        !driver.transaction_active())
-        return std::nullopt;
+    if (entries.size() < 2 || !run_.transaction_survives_errors()) return std::nullopt;
     std::optional<std::size_t> found;
     try {
-        auto probe = conn_.begin();
-        auto single = driver.prepare(conn_.dialect().insert(t_.map->table.name(), columns_, 1));
+        auto probe = run_.conn().begin();
+        auto& single = run_.prepare(run_.sql_dialect().insert(t_.map->table.name(), columns_, 1));
         const std::size_t width = columns_.size();
         for (std::size_t r = 0; r < entries.size() && !found; ++r) {
             const auto row = std::span<const param_ref>(params_).subspan(r * width, width);
             try {
-                conn_.echo().line(single->sql());
-                conn_.echo().params(row);
-                (void)single->execute(row, nullptr);
+                (void)run_.run(single, row);
             } catch (const sql_error&) {
                 found = r;
             }
@@ -95,42 +88,78 @@ std::optional<std::size_t> chunk_writer::locate_failure(std::span<const std::uin
 void copy_writer::write(std::span<const std::uint32_t> entries, std::size_t) {
     bind_rows(entries);
     const auto& table = t_.map->table.name();
-    require_live_transaction(conn_);
-    if (conn_.echo().enabled()) { // no text built when echo is off
-        std::string line = "COPY ";
-        line += conn_.dialect().quote_identifier(table);
-        line += " (";
-        for (std::size_t c = 0; c < columns_.size(); ++c) {
-            if (c) line += ", ";
-            line += conn_.dialect().quote_identifier(columns_[c]);
-        }
-        line += ") FROM STDIN";
-        conn_.echo().line(line);
-        conn_.echo().line("[" + std::to_string(entries.size()) + " rows]");
-    }
-    std::optional<std::int64_t> written;
+    std::int64_t written = 0;
     try {
-        written = conn_.driver().copy_rows(table, columns_, params_);
+        written = run_.copy(table, columns_, params_);
     } catch (const sql_error&) {
         rethrow_with_context(*t_.map, "copying into", "");
     }
-    if (!written)
-        throw usage_error("insert_strategy::copy: the " + std::string(conn_.dialect().name()) +
-                          " driver has no COPY");
-    if (*written != static_cast<std::int64_t>(entries.size()))
+    if (written != static_cast<std::int64_t>(entries.size()))
         throw sql_error("flush of " + table + " (" + t_.map->struct_name + "): COPY stored " +
-                            std::to_string(*written) + " rows of " +
+                            std::to_string(written) + " rows of " +
                             std::to_string(entries.size()) +
                             " (does a trigger or rule drop or redirect rows?)",
                         "", 0, "COPY");
 }
 
-row_by_row_writer::row_by_row_writer(connection& conn, table_runtime& t) : conn_(conn), t_(t) {
+void assign_returned_key(table_runtime& t, std::uint32_t entry, const value* key,
+                         std::size_t total) {
     const auto& m = *t.map;
-    std::string sql = conn.dialect().insert(m.table.name(), column_names(m, false), 1);
-    sql += conn.dialect().returning(m.table.columns()[m.key_index].name());
-    stmt_ = conn.driver().prepare(std::move(sql));
+    if (!key || key->is_null())
+        throw usage_error("flush of " + m.table.name() + ": the database stored no key for a " +
+                          m.struct_name + object_position(t, entry, total) + " (is " +
+                          m.table.name() + "." + m.table.columns()[m.key_index].name() +
+                          " generated by the database?): set the key in the object");
+    m.set_key(t.objects[entry], key->as<std::int64_t>());
+    t.marks[entry] |= mark_key_assigned;
 }
+
+returning_writer::returning_writer(statement_runner& run, table_runtime& t,
+                                   std::size_t page_size)
+    : run_(run), t_(t), columns_(column_names(*t.map, false)),
+      per_statement_(rows_per_statement(
+          std::max<std::size_t>(columns_.size(), 1), run.parameter_limit(),
+          page_size ? page_size : run.sql_dialect().preferred_rows_per_statement())) {}
+
+void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t total) {
+    const auto& m = *t_.map;
+    const std::size_t width = columns_.size();
+    params_.resize(entries.size() * width);
+    param_ref all[64];
+    for (std::size_t r = 0; r < entries.size(); ++r) {
+        m.bind_row(t_.objects[entries[r]], all);
+        std::copy(all + m.key_index + 1, all + m.column_count(), all + m.key_index);
+        std::copy(all, all + width, params_.begin() + static_cast<std::ptrdiff_t>(r * width));
+    }
+    const dialect& d = run_.sql_dialect();
+    std::string sql = d.insert(m.table.name(), columns_, entries.size());
+    sql += d.returning(m.table.columns()[m.key_index].name());
+    row_buffer returned;
+    try {
+        execute_checked(run_, run_.prepare(sql), params_,
+                        static_cast<std::int64_t>(entries.size()), m, row_check::insert,
+                        &returned);
+    } catch (const sql_error&) {
+        rethrow_with_context(m, "inserting into", "");
+    }
+    if (returned.row_count() != entries.size())
+        throw sql_error("flush of " + m.table.name() + " (" + m.struct_name + "): RETURNING gave " +
+                            std::to_string(returned.row_count()) + " keys for " +
+                            std::to_string(entries.size()) + " rows",
+                        "", 0, sql);
+    const std::size_t key_at = returned.columns.size() - 1;
+    for (std::size_t r = 0; r < entries.size(); ++r)
+        assign_returned_key(t_, entries[r], &returned.cells[r * returned.columns.size() + key_at],
+                            total);
+}
+
+row_by_row_writer::row_by_row_writer(statement_runner& run, table_runtime& t)
+    : run_(run), t_(t), stmt_(run.prepare([&] {
+          const auto& m = *t.map;
+          std::string sql = run.sql_dialect().insert(m.table.name(), column_names(m, false), 1);
+          sql += run.sql_dialect().returning(m.table.columns()[m.key_index].name());
+          return sql;
+      }())) {}
 
 void row_by_row_writer::write(std::uint32_t entry, std::size_t total) {
     const auto& m = *t_.map;
@@ -140,18 +169,12 @@ void row_by_row_writer::write(std::uint32_t entry, std::size_t total) {
     const std::span<const param_ref> params(all, m.column_count() - 1);
     row_buffer returned;
     try {
-        execute_checked(conn_, *stmt_, params, 1, m, row_check::insert, &returned);
+        execute_checked(run_, stmt_, params, 1, m, row_check::insert, &returned);
     } catch (const sql_error&) {
         rethrow_with_context(m, "inserting into", object_position(t_, entry, total));
     }
-    if (returned.cells.size() != 1 || returned.cells[0].is_null())
-        throw usage_error("flush of " + m.table.name() + ": the database stored no key for a " +
-                          m.struct_name + object_position(t_, entry, total) + " (is " +
-                          m.table.name() + "." + m.table.columns()[m.key_index].name() +
-                          " generated by the database? In SQLite only INTEGER PRIMARY KEY is): "
-                          "set the key in the object");
-    m.set_key(t_.objects[entry], returned.cells[0].as<std::int64_t>());
-    t_.marks[entry] |= mark_key_assigned;
+    assign_returned_key(t_, entry, returned.cells.size() == 1 ? &returned.cells[0] : nullptr,
+                        total);
 }
 
 } // namespace tabella::detail

@@ -64,7 +64,7 @@ std::int64_t count_query(session_state& s, const entity_mapping& m, const query_
     s.autoflush();
     const dialect& d = s.conn().dialect();
     compiled_statement q;
-    q.sql = "SELECT count(*) FROM " + d.quote_identifier(m.table.name());
+    q.sql = d.count_rows(m.table.name());
     if (spec.where) {
         q.sql += " WHERE ";
         render_condition(*spec.where, d, q);

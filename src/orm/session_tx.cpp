@@ -20,7 +20,7 @@ void clear_generated_key(table_runtime& t, std::uint32_t e) {
 
 connection& session_state::conn() {
     if (closed_) throw usage_error("the session is closed");
-    if (own_conn_ && !tx_ && !own_conn_->driver().is_usable()) { // lost between transactions
+    if (own_conn_ && !tx_ && !own_conn_->is_usable()) { // lost between transactions
         own_conn_.reset();
         conn_ = nullptr;
     }
@@ -43,14 +43,13 @@ void session_state::begin() {
 
 bool session_state::transaction_lost() noexcept {
     if (!tx_ || !conn_) return false;
-    const auto& d = conn_->driver();
-    return !d.is_usable() || !d.transaction_active();
+    return !conn_->is_usable() || !conn_->transaction_active();
 }
 
 void session_state::drop_transaction() noexcept {
     while (!nested_.empty()) nested_.pop_back(); // innermost first
     tx_.reset(); // sends nothing in a transaction the database has ended
-    if (own_conn_ && !own_conn_->driver().is_usable()) {
+    if (own_conn_ && !own_conn_->is_usable()) {
         own_conn_.reset();
         conn_ = nullptr;
     }

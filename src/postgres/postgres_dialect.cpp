@@ -1,6 +1,5 @@
 // The PostgreSQL dialect: $n placeholders, identity columns for generated keys.
-// Pure rendering: built even when libpqxx is not, so its SQL is always tested.
-#include "tabella/dialect.hpp"
+#include "tabella/postgres.hpp"
 
 namespace tabella {
 namespace {

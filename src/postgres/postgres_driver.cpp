@@ -1,11 +1,11 @@
-// The PostgreSQL driver on libpqxx 6.4: connections, statements with bound parameters,
-// and the registration of the "postgresql" scheme.
+// The PostgreSQL driver on libpqxx 6.4: connections and statements with bound parameters.
 #include "postgres_conninfo.hpp"
 #include "postgres_errors.hpp"
 #include "postgres_values.hpp"
+#include "postgres_register.hpp"
 #include "tabella/detail/driver.hpp"
-#include "tabella/dialect.hpp"
 #include "tabella/engine.hpp"
+#include "tabella/postgres.hpp"
 #include "tabella/error.hpp"
 #include "tabella/url.hpp"
 
@@ -52,18 +52,19 @@ class pg_connection final : public driver_connection {
         (void)guarded(sql, [&] { return tx_.exec(sql); });
         deallocate_orphans();
     }
-    std::int64_t last_insert_id() const override {
-        throw usage_error("the postgresql driver returns generated keys with INSERT ... "
-                          "RETURNING; it has no last insert id");
+    driver_capabilities capabilities() const noexcept override {
+        // RETURNING's row order is not documented: generated keys are reserved instead.
+        return {.keeps_transaction_after_error = false,
+                .returning = true,
+                .returning_in_values_order = false,
+                .reserves_keys = true,
+                .copy = counts_rows_};
     }
-    bool returns_keys_with_returning() const noexcept override { return true; }
     // A sequence never hands a value out twice: `above` needs no check.
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
                       std::int64_t above, std::vector<std::int64_t>& out) override;
-    std::optional<std::int64_t> copy_rows(const std::string& table,
-                                          std::span<const std::string> columns,
-                                          std::span<const param_ref> flat) override;
-    bool supports_copy() const noexcept override { return counts_rows_; }
+    std::int64_t copy_rows(const std::string& table, std::span<const std::string> columns,
+                           std::span<const param_ref> flat) override;
     bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
     // The server rolls back the transaction of a connection it lost.
     bool transaction_active() const noexcept override { return is_usable(); }
@@ -176,6 +177,7 @@ bool pg_connection::reserve_keys(const std::string& table, const std::string& ke
                                 param_ref::of_integer(static_cast<std::int64_t>(count))};
     row_buffer keys;
     if (!reserve_statement_) reserve_statement_ = std::make_unique<pg_statement>(*this, sql);
+    echo_statement(sql, params);
     reserve_statement_->execute(params, &keys);
     if (keys.cells.size() != 3 ||
         keys.cells[1].as<std::int64_t>() != static_cast<std::int64_t>(count))
@@ -199,9 +201,9 @@ bool pg_connection::reserve_keys(const std::string& table, const std::string& ke
 // COPY FROM STDIN. libpqxx 6.4's stream_to takes only tuples, so the rows are written as
 // lines of COPY's text format through tablewriter, each value converted by the same
 // string_traits<param_ref> as a bound parameter, then escaped.
-std::optional<std::int64_t> pg_connection::copy_rows(const std::string& table,
-                                                     std::span<const std::string> columns,
-                                                     std::span<const param_ref> flat) {
+std::int64_t pg_connection::copy_rows(const std::string& table,
+                                      std::span<const std::string> columns,
+                                      std::span<const param_ref> flat) {
     const dialect& d = postgresql_dialect();
     std::vector<std::string> quoted;
     for (const auto& c : columns) quoted.push_back(d.quote_identifier(c));
@@ -239,6 +241,7 @@ std::int64_t pg_connection::inserted_rows(const std::string& table) {
     const std::string relation = postgresql_dialect().quote_identifier(table);
     const param_ref params[] = {param_ref::of_text(relation)};
     row_buffer count;
+    echo_statement(inserted_statement_->sql(), params);
     (void)inserted_statement_->execute(params, &count);
     return count.cells.at(0).as<std::int64_t>();
 }
@@ -313,20 +316,10 @@ void pg_connection::set_up_session() {
     }
 }
 
+} // namespace
+
 std::unique_ptr<driver_connection> open_postgres(const url& u, const engine_options&) {
     return std::make_unique<pg_connection>(u);
 }
 
-// Runs when this object file is part of the program. For a static library the linker
-// takes it only when a symbol in it is needed: tabella::postgres tells the linker to need
-// tabella_postgres_driver_anchor (an INTERFACE -Wl,--undefined option), defined below.
-struct driver_registration {
-    driver_registration() { register_driver("postgresql", &open_postgres); }
-};
-const driver_registration registration;
-
-} // namespace
 } // namespace tabella::detail
-
-/// The symbol the tabella::postgres target makes the linker keep (see driver_registration).
-extern "C" void tabella_postgres_driver_anchor() {}

@@ -1,5 +1,5 @@
 // The SQLite dialect: ? placeholders, INTEGER PRIMARY KEY as the generated rowid key.
-#include "tabella/dialect.hpp"
+#include "tabella/sqlite.hpp"
 
 namespace tabella {
 namespace {

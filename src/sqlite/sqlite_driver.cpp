@@ -1,12 +1,13 @@
 // The SQLite driver on the sqlite3 C API: connections, prepared statements, binding.
+#include "sqlite_driver.hpp"
 #include "sqlite_errors.hpp"
 #include "sqlite_keys.hpp"
 #include "sqlite_statement.hpp"
 #include "tabella/detail/driver.hpp"
 #include "tabella/detail/timestamp_text.hpp"
-#include "tabella/dialect.hpp"
 #include "tabella/engine.hpp"
 #include "tabella/error.hpp"
+#include "tabella/sqlite.hpp"
 
 #include <sqlite3.h>
 
@@ -28,7 +29,7 @@ class sqlite_connection final : public driver_connection {
     sqlite_connection(const url& u, const engine_options& opts) {
         int flags = open_mode(u) | SQLITE_OPEN_NOMUTEX;
         std::string path = u.database;
-        if (u.is_memory()) {
+        if (u.query.contains("memdb") || u.database.empty() || u.database == ":memory:") {
             // A named memdb database is shared by every connection of this process that
             // opens the same name, with ordinary locking (unlike shared-cache mode).
             const auto name = u.query.find("memdb");
@@ -42,7 +43,9 @@ class sqlite_connection final : public driver_connection {
             throw connection_error("cannot open '" + u.masked() + "': " + msg);
         }
         sqlite3_extended_result_codes(db_, 1);
-        keys_ = sqlite_key_reserver(db_);
+        keys_ = sqlite_key_reserver(db_, [this](std::string_view sql, std::span<const param_ref> p) {
+            echo_statement(sql, p);
+        });
         sqlite3_busy_timeout(db_, static_cast<int>(opts.busy_timeout.count()));
         max_params_ =
             static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
@@ -80,9 +83,13 @@ class sqlite_connection final : public driver_connection {
         sqlite_statement stmt(db_, sql);
         (void)stmt.execute({}, nullptr);
     }
-    std::int64_t last_insert_id() const override { return sqlite3_last_insert_rowid(db_); }
-    bool returns_keys_with_returning() const noexcept override { return true; }
-    bool keeps_transaction_after_error() const noexcept override { return true; }
+    driver_capabilities capabilities() const noexcept override {
+        return {.keeps_transaction_after_error = true,
+                .returning = true,
+                .returning_in_values_order = false, // not documented: keys are reserved
+                .reserves_keys = true,
+                .copy = false};
+    }
     bool transaction_active() const noexcept override { return sqlite3_get_autocommit(db_) == 0; }
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
                       std::int64_t above, std::vector<std::int64_t>& out) override {
@@ -93,7 +100,7 @@ class sqlite_connection final : public driver_connection {
   private:
     sqlite3* db_ = nullptr;
     std::size_t max_params_ = 0;
-    sqlite_key_reserver keys_{nullptr};
+    sqlite_key_reserver keys_{nullptr, {}};
 };
 
 } // namespace

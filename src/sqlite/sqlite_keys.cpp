@@ -1,7 +1,7 @@
 // Reserving rowids for batched inserts, with the checks that make it safe.
 #include "sqlite_keys.hpp"
 
-#include "tabella/dialect.hpp"
+#include "tabella/sqlite.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,13 +9,20 @@
 
 namespace tabella::detail {
 
+std::optional<std::int64_t> sqlite_key_reserver::first_cell(sqlite_statement& stmt,
+                                                            std::span<const param_ref> params) {
+    if (echo_) echo_(stmt.sql(), params);
+    row_buffer rows;
+    (void)stmt.execute(params, &rows);
+    if (rows.cells.empty() || rows.cells[0].is_null()) return std::nullopt;
+    return rows.cells[0].as<std::int64_t>();
+}
+
 std::int64_t sqlite_key_reserver::scalar(const std::string& sql, const std::vector<value>& params) {
     sqlite_statement stmt(db_, sql);
     std::vector<param_ref> refs;
     for (const auto& p : params) refs.push_back(p.ref());
-    row_buffer rows;
-    (void)stmt.execute(refs, &rows);
-    return rows.cells.empty() || rows.cells[0].is_null() ? 0 : rows.cells[0].as<std::int64_t>();
+    return first_cell(stmt, refs).value_or(0);
 }
 
 void sqlite_key_reserver::learn(const std::string& table, const std::string& key_column,
@@ -52,25 +59,18 @@ bool sqlite_key_reserver::reserve(const std::string& table, const std::string& k
                                   std::vector<std::int64_t>& out) {
     if (!schema_version_)
         schema_version_ = std::make_unique<sqlite_statement>(db_, "PRAGMA schema_version");
-    row_buffer version;
-    (void)schema_version_->execute({}, &version);
-    const auto current = version.cells.at(0).as<std::int64_t>();
+    const auto current = first_cell(*schema_version_).value_or(0);
     auto& facts = tables_[table];
     if (facts.schema_version != current) { // a schema change may have added a trigger
         learn(table, key_column, facts);
         facts.schema_version = current;
     }
     if (!facts.safe) return false;
-    row_buffer rows;
-    (void)facts.max_rowid->execute({}, &rows);
-    std::int64_t base = rows.cells.at(0).is_null() ? 0 : rows.cells[0].as<std::int64_t>();
+    std::int64_t base = first_cell(*facts.max_rowid).value_or(0);
     // AUTOINCREMENT promises never to reuse a key, even one whose row was deleted.
     if (facts.sequence) {
-        row_buffer seq;
         const param_ref name[] = {param_ref::of_text(table)};
-        (void)facts.sequence->execute(name, &seq);
-        if (!seq.cells.empty() && !seq.cells[0].is_null())
-            base = std::max(base, seq.cells[0].as<std::int64_t>());
+        base = std::max(base, first_cell(*facts.sequence, name).value_or(0));
     }
     // SQLite reuses the keys of deleted rows; the caller may still address a row by one.
     base = std::max(base, above);

@@ -3,6 +3,8 @@
 // nothing can break out of a quote.
 #include <tabella/detail/echo.hpp>
 #include <tabella/dialect.hpp>
+#include <tabella/sqlite.hpp>
+#include <tabella/postgres.hpp>
 #include <tabella/error.hpp>
 
 #include <sqlite3.h>

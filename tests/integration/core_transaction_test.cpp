@@ -56,10 +56,11 @@ TYPED_TEST(core_transaction, echo_shows_statement_parameters_and_commit) {
     conn.execute(this->students().insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}}));
     // Echo shows the SQL as sent: the generated key is read back with RETURNING (the key
     // column's value, never SQLite's rowid, which a non-alias key does not hold).
-    std::string ph1 = "?", ph2 = "?", returning = " RETURNING id";
-    if (conn.dialect().name() == "postgresql") ph1 = "$1", ph2 = "$2";
+    std::string ph1, ph2, returning = " RETURNING id";
+    conn.dialect().append_placeholder(ph1, 1);
+    conn.dialect().append_placeholder(ph2, 2);
     const std::vector<std::string> expected{
-        conn.dialect().name() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN",
+        std::string(conn.dialect().begin_sql(true)),
         "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,
         "('Bob', 'Chrismansyah')", "COMMIT"};
     ASSERT_GE(this->echo_lines_.size(), expected.size());

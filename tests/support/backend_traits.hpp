@@ -4,6 +4,7 @@
 
 #include "backends.hpp"
 
+#include <tabella/detail/statement_runner.hpp>
 #include <tabella/connection.hpp>
 #include <tabella/engine.hpp>
 #include <tabella/session.hpp>
@@ -45,6 +46,15 @@ struct sqlite_traits {
     /// A trigger that gives items rows a key of its own; SQLite triggers cannot set NEW.id.
     static std::vector<std::string> key_assigning_trigger() { return {}; }
 
+    /// A text value may hold a NUL byte.
+    static constexpr bool stores_nul_in_text = true;
+    /// Keys generated after rows with explicit keys come above them (SQLite's rowid).
+    static constexpr bool generates_above_explicit_keys = true;
+    /// The flush can send rows with COPY.
+    static constexpr bool has_copy = false;
+    /// A failed multi-row INSERT is replayed to name the object the database rejects.
+    static constexpr bool names_the_rejected_object = true;
+
     /// The native code of "another connection wrote since this transaction read"
     /// (SQLITE_BUSY_SNAPSHOT), a serialization_failure by docs/session.md.
     static constexpr int busy_snapshot_code = 517;
@@ -53,7 +63,7 @@ struct sqlite_traits {
     /// may grow it by `pages` past its size after compacting (free pages would not count).
     static constexpr bool can_fill_database = true;
     static void limit_growth(connection& conn, int pages) {
-        conn.run_control("VACUUM"); // not in execute_sql's implicit transaction
+        detail::connection_access::run_control(conn, "VACUUM"); // not in a transaction
         const auto now = conn.execute_sql("PRAGMA page_count").scalar<std::int64_t>();
         conn.execute_sql("PRAGMA max_page_count = " + std::to_string(now + pages));
     }
@@ -68,7 +78,9 @@ struct backend_traits<sqlite_file> : sqlite_traits {
     static std::string independent_url(const engine&, const std::string& url) { return url; }
     /// Write-ahead logging can be switched on.
     static constexpr bool has_wal = true;
-    static void enable_wal(connection& conn) { conn.run_control("PRAGMA journal_mode = WAL"); }
+    static void enable_wal(connection& conn) {
+        detail::connection_access::run_control(conn, "PRAGMA journal_mode = WAL");
+    }
     /// Other connections can read while a write transaction is open.
     static constexpr bool reads_beside_a_writer = true;
 };
@@ -121,6 +133,12 @@ struct backend_traits<postgres> {
     }
 
     static constexpr int busy_snapshot_code = -1; // 40001 is its own SQLSTATE already
+
+    static constexpr bool stores_nul_in_text = false; // a conversion_error
+    // The sequence does not know about explicit keys (as with any PostgreSQL client).
+    static constexpr bool generates_above_explicit_keys = false;
+    static constexpr bool has_copy = true;
+    static constexpr bool names_the_rejected_object = false; // the transaction is aborted
 
     static constexpr bool can_fill_database = false;
     static void limit_growth(connection&, int) {}

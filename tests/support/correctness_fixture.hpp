@@ -147,6 +147,8 @@ class correctness_test : public orm_test<Backend> {
             return "row_by_row";
         case insert_strategy::copy:
             return "copy";
+        case insert_strategy::returning:
+            return "returning";
         }
         return "?";
     }

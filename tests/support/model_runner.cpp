@@ -50,6 +50,8 @@ const char* name_of(insert_strategy s) {
         return "row_by_row";
     case insert_strategy::copy:
         return "copy";
+    case insert_strategy::returning:
+        return "returning";
     }
     return "?";
 }

@@ -1,6 +1,8 @@
 // Exact SQL from both dialects, with no database: quoting, DDL, INSERT, SELECT, chunking.
 #include <tabella/detail/compile.hpp>
 #include <tabella/dialect.hpp>
+#include <tabella/sqlite.hpp>
+#include <tabella/postgres.hpp>
 #include <tabella/error.hpp>
 #include <tabella/statement.hpp>
 

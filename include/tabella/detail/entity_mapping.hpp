@@ -4,6 +4,8 @@
 // ordinary compiled code in src/orm.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/metadata.hpp"
 #include "tabella/value.hpp"
 
@@ -17,7 +19,7 @@
 namespace tabella::detail {
 
 /// Owns the objects of one mapped type that a session tracks. Addresses never change.
-class object_store {
+class TABELLA_EXPORT object_store {
   public:
     virtual ~object_store() = default;
     /// Default-constructs one more object and returns its address.
@@ -25,7 +27,7 @@ class object_store {
 };
 
 /// A mapped struct, as the session's compiled code sees it.
-struct entity_mapping {
+struct TABELLA_EXPORT entity_mapping {
     std::string struct_name; ///< for messages
     tabella::table table;    ///< name and columns, in member order
     std::size_t key_index;   ///< index of the primary-key column
@@ -57,10 +59,10 @@ struct entity_mapping {
 
 /// `mappings` ordered so that every mapping comes after the ones it references (cycles
 /// are broken at the point they are found).
-[[nodiscard]] std::vector<const entity_mapping*>
+[[nodiscard]] TABELLA_EXPORT std::vector<const entity_mapping*>
 parents_first(const std::vector<const entity_mapping*>& mappings);
 
 /// A 64-bit fingerprint of one bound value, used to notice changed columns.
-[[nodiscard]] std::uint64_t fingerprint(const param_ref& p) noexcept;
+[[nodiscard]] TABELLA_EXPORT std::uint64_t fingerprint(const param_ref& p) noexcept;
 
 } // namespace tabella::detail

@@ -1,6 +1,8 @@
 // How each supported C++ member type maps to a column: type, nullability, binding, loading.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/metadata.hpp"
 #include "tabella/ref.hpp"
 #include "tabella/value.hpp"
@@ -45,7 +47,7 @@ consteval std::string_view key_name() {
 }
 
 /// Column type and nullability of a member; for a ref<P>, the table it references.
-struct member_column {
+struct TABELLA_EXPORT member_column {
     column_type type;
     bool nullable;
     std::string_view parent_table = {};
