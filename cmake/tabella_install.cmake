@@ -42,7 +42,9 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tabellaConfig.cmake.in
   ${PROJECT_BINARY_DIR}/tabellaConfig.cmake INSTALL_DESTINATION ${PROJECT_BINARY_DIR}
   INSTALL_PREFIX ${PROJECT_BINARY_DIR})
 
-# pkg-config: tabella, and tabella-<driver> per component.
+# pkg-config: tabella, and tabella-<driver> per component; relocatable (the prefix is
+# found from the .pc file's own directory).
+file(RELATIVE_PATH TABELLA_PC_UP /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
 set(TABELLA_PC_CFLAGS "")
 if(TABELLA_STATIC_BUILD)
   set(TABELLA_PC_CFLAGS " -DTABELLA_STATIC")

@@ -171,7 +171,7 @@ std::unique_ptr<object_store> make_store() {
 }
 
 /// Column descriptions of T: name, type and nullability per member, key flagged.
-[[nodiscard]] entity_mapping
+[[nodiscard]] TABELLA_EXPORT entity_mapping
 make_entity_mapping(std::string_view struct_name, std::string_view table,
                     std::span<const std::string_view> names, std::span<const member_column> columns,
                     std::size_t key_index, bool key_generated, const entity_mapping& (*self)());

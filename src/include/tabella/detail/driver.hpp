@@ -3,6 +3,8 @@
 // here, and nothing outside a driver's folder names a database.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/value.hpp"
 
 #include <cstddef>
@@ -26,7 +28,7 @@ namespace tabella::detail {
 class echo_log;
 
 /// Rows read by a statement, stored flat: cells[row * columns.size() + column].
-struct row_buffer {
+struct TABELLA_EXPORT row_buffer {
     std::vector<std::string> columns;
     std::vector<value> cells;
     [[nodiscard]] std::size_t row_count() const noexcept {
@@ -35,7 +37,7 @@ struct row_buffer {
 };
 
 /// A statement prepared once and executed many times with different parameters.
-class prepared_statement {
+class TABELLA_EXPORT prepared_statement {
   public:
     virtual ~prepared_statement() = default;
     /// Binds `params` and runs the statement to completion. Appends the rows it returns to
@@ -46,7 +48,7 @@ class prepared_statement {
 };
 
 /// What a connection can do. Core and the ORM decide by these, never by a database's name.
-struct driver_capabilities {
+struct TABELLA_EXPORT driver_capabilities {
     /// A failed statement leaves the transaction usable (SQLite and InnoDB roll back just
     /// the statement); false when it aborts the whole transaction (PostgreSQL).
     bool keeps_transaction_after_error = false;
@@ -62,7 +64,7 @@ struct driver_capabilities {
 };
 
 /// One open connection. Not thread-safe: a connection is used by one thread at a time.
-class driver_connection {
+class TABELLA_EXPORT driver_connection {
   public:
     virtual ~driver_connection() = default;
 
@@ -119,7 +121,7 @@ using driver_factory =
 
 /// A driver as the engine sees it: what it is called, how it opens connections and what
 /// its URLs may say. Registered by each driver's public register_driver() function.
-struct driver_info {
+struct TABELLA_EXPORT driver_info {
     /// URL schemes, the canonical one first ("postgresql", "postgres"). A URL's
     /// "+suffix" ("postgresql+pqxx") is ignored.
     std::vector<std::string> schemes;
@@ -135,9 +137,9 @@ struct driver_info {
     std::function<void(url&)> prepare_engine_url;
 };
 
-/// Adds (or replaces) a driver. Thread-safe; drivers call it from register_driver().
-void register_driver(driver_info info);
+/// Adds a driver (a second registration of its scheme is ignored). Thread-safe; drivers call it from register_driver().
+TABELLA_EXPORT void register_driver(driver_info info);
 /// The driver registered for `scheme` (canonical or alias), or nullptr.
-[[nodiscard]] const driver_info* find_driver(std::string_view scheme);
+[[nodiscard]] TABELLA_EXPORT const driver_info* find_driver(std::string_view scheme);
 
 } // namespace tabella::detail

@@ -1,6 +1,8 @@
 // The echo log: one line per statement, its parameters (abbreviated) and each COMMIT.
 #pragma once
 
+#include "tabella/export.hpp"
+
 #include "tabella/value.hpp"
 
 #include <cstddef>
@@ -14,11 +16,11 @@ namespace tabella::detail {
 
 /// Formats one parameter as echo shows it: 'text' (quotes doubled), 42, 1.5, NULL,
 /// <blob 3 bytes>; text longer than `max_text` characters is cut with "...".
-[[nodiscard]] std::string format_param(const param_ref& p, std::size_t max_text);
+[[nodiscard]] TABELLA_EXPORT std::string format_param(const param_ref& p, std::size_t max_text);
 
 /// Writes echo lines to a sink when enabled; does nothing (and formats nothing) when off.
 /// Thread-safe: the sink is called for one line at a time, whichever thread writes.
-class echo_log {
+class TABELLA_EXPORT echo_log {
   public:
     using sink = std::function<void(std::string_view line)>;
 
