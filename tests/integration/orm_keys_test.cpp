@@ -14,6 +14,30 @@ template <class B>
 class orm_keys : public correctness_test<B> {};
 TYPED_TEST_SUITE(orm_keys, all_backends);
 
+TYPED_TEST(orm_keys, echo_shows_the_statements_that_reserve_keys) {
+    // Statements a driver runs on its own (key reservation, catalog checks) are sent like
+    // any other: echo shows them, between BEGIN and the INSERT that uses the keys.
+    auto eng = this->make_engine(true);
+    drop_all<item>(eng);
+    create_all<item>(eng);
+    this->echo_lines_.clear();
+    session s(eng);
+    auto items = s.add_all(std::vector<item>{{std::nullopt, "a"}, {std::nullopt, "b"}});
+    s.commit();
+    const auto& lines = this->echo_lines_;
+    const auto reserve = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.find(backend_traits<TypeParam>::key_reservation_sql) != std::string::npos;
+    });
+    const auto insert = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.starts_with("INSERT INTO items") || l.starts_with("COPY items");
+    });
+    ASSERT_NE(reserve, lines.end()) << "no key reservation in echo";
+    ASSERT_NE(insert, lines.end());
+    EXPECT_LT(reserve, insert);
+    EXPECT_TRUE(items[0].id && items[1].id);
+    drop_all<item>(eng);
+}
+
 TYPED_TEST(orm_keys, delete_addresses_the_row_the_object_was_loaded_from) {
     this->seed_students({101, 102});
     session s(this->eng());

@@ -48,6 +48,8 @@ struct sqlite_traits {
 
     /// A text value may hold a NUL byte.
     static constexpr bool stores_nul_in_text = true;
+    /// Text of the statement that reserves keys, as echo shows it.
+    static constexpr const char* key_reservation_sql = "SELECT max(rowid) FROM";
     /// Keys generated after rows with explicit keys come above them (SQLite's rowid).
     static constexpr bool generates_above_explicit_keys = true;
     /// The flush can send rows with COPY.
@@ -135,6 +137,7 @@ struct backend_traits<postgres> {
     static constexpr int busy_snapshot_code = -1; // 40001 is its own SQLSTATE already
 
     static constexpr bool stores_nul_in_text = false; // a conversion_error
+    static constexpr const char* key_reservation_sql = "nextval(";
     // The sequence does not know about explicit keys (as with any PostgreSQL client).
     static constexpr bool generates_above_explicit_keys = false;
     static constexpr bool has_copy = true;
