@@ -1,11 +1,18 @@
 // libFuzzer target: the URL parser accepts or rejects with usage_error, never crashes,
 // and never lets a password through masked().
 #include <tabella/error.hpp>
+#include <tabella/sqlite.hpp>
 #include <tabella/url.hpp>
 
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+
+// The sqlite driver's URL rules (no host, known options) are fuzzed too.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    tabella::sqlite::register_driver();
+    return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
