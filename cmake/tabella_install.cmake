@@ -5,6 +5,9 @@ set(tabella_installed_targets tabella)
 if(TABELLA_HAS_POSTGRES)
   list(APPEND tabella_installed_targets tabella_postgres) # tabella::postgres
 endif()
+if(TABELLA_HAS_MARIADB)
+  list(APPEND tabella_installed_targets tabella_mariadb) # tabella::mariadb
+endif()
 install(TARGETS ${tabella_installed_targets} EXPORT tabellaTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -22,6 +25,13 @@ if(TABELLA_HAS_POSTGRES) # a shared tabella_postgres: see src/postgres/CMakeList
   get_target_property(tabella_pg_type tabella_postgres TYPE)
   if(tabella_pg_type STREQUAL "SHARED_LIBRARY")
     install(FILES ${PROJECT_SOURCE_DIR}/src/postgres/postgres_link_anchor.cpp
+            DESTINATION ${TABELLA_CONFIG_DIR})
+  endif()
+endif()
+if(TABELLA_HAS_MARIADB) # the same for a shared tabella_mariadb
+  get_target_property(tabella_mariadb_type tabella_mariadb TYPE)
+  if(tabella_mariadb_type STREQUAL "SHARED_LIBRARY")
+    install(FILES ${PROJECT_SOURCE_DIR}/src/mariadb/mariadb_link_anchor.cpp
             DESTINATION ${TABELLA_CONFIG_DIR})
   endif()
 endif()

@@ -15,7 +15,7 @@ class dialect {
   public:
     virtual ~dialect() = default;
 
-    /// "sqlite" or "postgresql".
+    /// "sqlite", "postgresql" or "mariadb".
     [[nodiscard]] virtual std::string_view name() const noexcept = 0;
     /// Rows per INSERT a flush sends when the session sets no page_size: past it, the
     /// database spends more preparing a statement than running it (0: parameter limit).
@@ -35,9 +35,9 @@ class dialect {
         return "BEGIN";
     }
 
-    /// Appends `ident`, quoted with "..." when it is not a plain lower-case name or is a SQL
-    /// keyword. Embedded quotes are doubled. Throws usage_error for an empty name or one
-    /// with a NUL byte.
+    /// Appends `ident`, quoted ("..." or `...`: identifier_quote) when it is not a plain
+    /// lower-case name or is a SQL keyword. Embedded quotes are doubled. Throws usage_error
+    /// for an empty name or one with a NUL byte.
     void append_identifier(std::string& out, std::string_view ident) const;
     /// `append_identifier` into a new string.
     [[nodiscard]] std::string quote_identifier(std::string_view ident) const;
@@ -47,7 +47,8 @@ class dialect {
     /// DROP TABLE IF EXISTS.
     [[nodiscard]] std::string drop_table(const table& t) const;
     /// INSERT INTO t (c1, c2) VALUES (?, ?), (?, ?)... with `rows` rows, parameters numbered
-    /// from 1 row by row. With no columns: INSERT INTO t DEFAULT VALUES (rows must be 1).
+    /// from 1 row by row. With no columns: INSERT INTO t DEFAULT VALUES, or the dialect's
+    /// form of it (rows must be 1).
     [[nodiscard]] std::string insert(std::string_view table, std::span<const std::string> columns,
                                      std::size_t rows) const;
     /// UPDATE t SET c1 = p1, c2 = p2 WHERE key = p3 (parameters in that order).
@@ -61,12 +62,23 @@ class dialect {
     [[nodiscard]] std::string returning(std::string_view column) const;
     /// Appends "(p, p, ...)" with `count` placeholders starting at parameter `first`.
     void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
+
+  protected:
+    /// The character append_identifier quotes with: '"' (standard SQL), '`' on MariaDB.
+    [[nodiscard]] virtual char identifier_quote() const noexcept { return '"'; }
+    /// What follows the table of an INSERT that sends no column: " DEFAULT VALUES", or
+    /// " () VALUES ()" on MariaDB.
+    [[nodiscard]] virtual std::string_view default_values_sql() const noexcept {
+        return " DEFAULT VALUES";
+    }
 };
 
 /// The SQLite dialect.
 [[nodiscard]] const dialect& sqlite_dialect() noexcept;
 /// The PostgreSQL dialect.
 [[nodiscard]] const dialect& postgresql_dialect() noexcept;
+/// The MariaDB dialect.
+[[nodiscard]] const dialect& mariadb_dialect() noexcept;
 
 /// Rows per statement when each row binds `columns_per_row` parameters: the largest count
 /// that keeps a statement within `parameter_limit`, capped by `page_size` (0: no cap).

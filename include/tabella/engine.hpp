@@ -55,7 +55,8 @@ class engine {
 };
 
 /// Makes an engine for `url`: sqlite:///relative.db, sqlite:////absolute.db, sqlite://
-/// (in memory; one connection at a time), postgresql://user:pass@host:port/db.
+/// (in memory; one connection at a time), postgresql://user:pass@host:port/db,
+/// mariadb://user:pass@host:port/db (?socket=/path, ?connect_timeout=seconds).
 /// Throws usage_error for a malformed URL or a driver that is not built. Connects lazily.
 [[nodiscard]] engine create_engine(std::string_view url, engine_options options = {});
 

@@ -10,12 +10,12 @@ namespace tabella {
 
 /// A parsed database URL. User and password are percent-decoded.
 struct url {
-    std::string scheme; ///< "sqlite" or "postgresql" ("postgres" is normalised to it)
+    std::string scheme; ///< "sqlite", "postgresql" ("postgres" is normalised to it) or "mariadb"
     std::string user;
     std::string password;
     std::string host;
     std::optional<int> port;
-    /// sqlite: the file path ("" for an in-memory database); postgresql: the database name.
+    /// sqlite: the file path ("" for an in-memory database); otherwise the database name.
     std::string database;
     std::map<std::string, std::string, std::less<>> query; ///< ?key=value options, decoded
 

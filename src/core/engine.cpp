@@ -27,8 +27,9 @@ driver_factory find_driver(const tabella::url& u) {
     const auto it = registry().find(u.scheme);
     if (it != registry().end()) return it->second;
     throw usage_error("cannot open '" + u.masked() + "': the " + u.scheme +
-                      " driver is not built into this tabella (build with libpqxx-dev "
-                      "installed and link tabella::postgres)");
+                      " driver is not built into this tabella (build with its client "
+                      "library installed, libpqxx-dev or libmariadb-dev, and link "
+                      "tabella::postgres or tabella::mariadb)");
 }
 
 } // namespace
@@ -56,7 +57,9 @@ engine_state::engine_state(tabella::url u, engine_options opts, driver_factory f
     : url_(name_memory_database(std::move(u))), options_(std::move(opts)),
       factory_(std::move(factory)),
       echo_(options_.echo, options_.echo_sink, options_.echo_max_params, options_.echo_max_text),
-      dialect_(url_.scheme == "sqlite" ? &sqlite_dialect() : &postgresql_dialect()) {}
+      dialect_(url_.scheme == "sqlite"    ? &sqlite_dialect()
+               : url_.scheme == "mariadb" ? &mariadb_dialect()
+                                          : &postgresql_dialect()) {}
 
 void engine_state::wait_for_room(std::unique_lock<std::mutex>& lock) {
     const std::size_t max = options_.max_connections;

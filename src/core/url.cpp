@@ -184,8 +184,8 @@ url parse_url(std::string_view text) {
     if (const auto plus = out.scheme.find('+'); plus != std::string::npos)
         out.scheme.resize(plus); // "postgresql+pqxx" names the same driver
     if (out.scheme == "postgres") out.scheme = "postgresql";
-    if (out.scheme != "sqlite" && out.scheme != "postgresql")
-        fail(text, "unknown scheme '" + out.scheme + "' (expected sqlite or postgresql)");
+    if (out.scheme != "sqlite" && out.scheme != "postgresql" && out.scheme != "mariadb")
+        fail(text, "unknown scheme '" + out.scheme + "' (expected sqlite, postgresql or mariadb)");
 
     std::string_view rest = text.substr(scheme_end + 3);
     const auto qmark = rest.find('?');
@@ -201,7 +201,7 @@ url parse_url(std::string_view text) {
     if (out.scheme == "sqlite") {
         validate_sqlite(text, out);
     } else if (out.database.find('/') != std::string::npos) {
-        fail(text, "a postgresql database name cannot contain '/'");
+        fail(text, "a " + out.scheme + " database name cannot contain '/'");
     }
     return out;
 }

@@ -70,10 +70,15 @@ void send_deletes(connection& conn, const table_plan& plan) {
     const entity_mapping& m = *t.map;
     const std::size_t per_statement = rows_per_statement(1, conn.parameter_limit(), 1000);
     std::unique_ptr<prepared_statement> full, tail;
+    std::size_t tail_size = 0;
     std::vector<param_ref> keys;
     const auto& key_column = m.table.columns()[m.key_index].name();
     auto send = [&] {
         auto& stmt = keys.size() == per_statement ? full : tail;
+        if (&stmt == &tail && tail_size != keys.size()) { // levels end at any size
+            tail.reset();
+            tail_size = keys.size();
+        }
         if (!stmt)
             stmt = conn.driver().prepare(
                 conn.dialect().delete_by_keys(m.table.name(), key_column, keys.size()));
@@ -85,9 +90,15 @@ void send_deletes(connection& conn, const table_plan& plan) {
         }
         keys.clear();
     };
-    for (const auto e : plan.deletes) {
-        keys.push_back(param_ref::of_integer(t.keys[e]));
-        if (keys.size() == per_statement) send();
+    // Where foreign keys are checked row by row, a statement ends with each level: the
+    // server may delete a statement's rows in any order (InnoDB: by key).
+    const bool split = conn.driver().checks_foreign_keys_per_row();
+    auto level_end = plan.delete_levels.begin();
+    for (std::size_t i = 0; i < plan.deletes.size(); ++i) {
+        keys.push_back(param_ref::of_integer(t.keys[plan.deletes[i]]));
+        const bool ends_level = level_end != plan.delete_levels.end() && *level_end == i + 1;
+        if (ends_level) ++level_end;
+        if (keys.size() == per_statement || (split && ends_level)) send();
     }
     if (!keys.empty()) send();
 }

@@ -160,6 +160,8 @@ TYPED_TEST(orm_keys, an_autoincrement_key_is_never_reused) {
 }
 
 TYPED_TEST(orm_keys, triggers_are_seen_however_their_table_is_spelled) {
+    if (TestFixture::traits::shadow_rows_trigger().empty())
+        GTEST_SKIP() << "triggers of this backend cannot write their own table";
     for (const auto strategy : TestFixture::traits::strategies()) {
         SCOPED_TRACE(this->name_of(strategy));
         this->exec({"DROP TABLE IF EXISTS items", std::string("CREATE TABLE items (id ") +

@@ -16,6 +16,19 @@ TEST(url, sqlite_relative_absolute_and_memory) {
     EXPECT_FALSE(parse_url("sqlite:///x.db").is_memory());
 }
 
+TEST(url, mariadb_parts) {
+    const url u = parse_url("mariadb://scott:tiger@db.example:3307/college?socket=%2Ftmp%2Fs");
+    EXPECT_EQ(u.scheme, "mariadb");
+    EXPECT_EQ(u.user, "scott");
+    EXPECT_EQ(u.password, "tiger");
+    EXPECT_EQ(u.port, 3307);
+    EXPECT_EQ(u.database, "college");
+    EXPECT_EQ(u.query.at("socket"), "/tmp/s");
+    EXPECT_EQ(parse_url("mariadb+connector://h/db").scheme, "mariadb");
+    EXPECT_EQ(u.masked(), "mariadb://scott:***@db.example:3307/college?socket=/tmp/s");
+    EXPECT_THROW((void)parse_url("mariadb://h/db/x"), usage_error);
+}
+
 TEST(url, postgresql_parts) {
     const url u = parse_url("postgresql://scott:tiger@db.example:5433/college?sslmode=disable");
     EXPECT_EQ(u.scheme, "postgresql");

@@ -86,6 +86,9 @@ class driver_connection {
     /// True when a failed statement leaves the transaction usable (SQLite rolls back just
     /// the statement); false when it aborts the whole transaction (PostgreSQL).
     [[nodiscard]] virtual bool keeps_transaction_after_error() const noexcept { return false; }
+    /// True when a foreign key is checked at each row a statement writes, not at the end of
+    /// the statement (InnoDB): a statement must not delete a row and a row referencing it.
+    [[nodiscard]] virtual bool checks_foreign_keys_per_row() const noexcept { return false; }
     /// False when the database has ended the transaction on its own (SQLite rolls back
     /// the whole transaction on SQLITE_FULL, SQLITE_IOERR...); true while one is open.
     [[nodiscard]] virtual bool transaction_active() const noexcept { return true; }
