@@ -45,9 +45,9 @@ class TABELLA_EXPORT dialect {
     /// SELECT count(*) FROM table (a WHERE clause may follow).
     [[nodiscard]] std::string count_rows(std::string_view table) const;
 
-    /// Appends `ident`, quoted with "..." when it is not a plain lower-case name or is a SQL
-    /// keyword. Embedded quotes are doubled. Throws usage_error for an empty name or one
-    /// with a NUL byte.
+    /// Appends `ident`, quoted (with identifier_quote()) when it is not a plain lower-case
+    /// name or is a SQL keyword. Embedded quotes are doubled. Throws usage_error for an empty name
+    /// or one with a NUL byte.
     void append_identifier(std::string& out, std::string_view ident) const;
     /// `append_identifier` into a new string.
     [[nodiscard]] std::string quote_identifier(std::string_view ident) const;
@@ -69,15 +69,28 @@ class TABELLA_EXPORT dialect {
                                              std::size_t count) const;
     /// " RETURNING column", appended to an INSERT to read back what the database generated.
     [[nodiscard]] std::string returning(std::string_view column) const;
+    /// " RETURNING first, more[0], more[1]...".
+    [[nodiscard]] std::string returning(std::string_view first,
+                                        std::span<const std::string> more) const;
     /// Appends "(p, p, ...)" with `count` placeholders starting at parameter `first`.
     void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
+
+  protected:
+    /// The character append_identifier quotes with: '"' (standard SQL) unless the
+    /// database has another.
+    [[nodiscard]] virtual char identifier_quote() const noexcept { return '"'; }
+    /// What follows the table of an INSERT that sends no column: " DEFAULT VALUES" unless
+    /// the database spells it otherwise.
+    [[nodiscard]] virtual std::string_view default_values_sql() const noexcept {
+        return " DEFAULT VALUES";
+    }
 };
 
 /// Rows per statement when each row binds `columns_per_row` parameters: the largest count
 /// that keeps a statement within `parameter_limit`, capped by `page_size` (0: no cap).
 /// Always at least 1; throws usage_error when one row alone exceeds the limit.
 [[nodiscard]] TABELLA_EXPORT std::size_t rows_per_statement(std::size_t columns_per_row,
-                                             std::size_t parameter_limit,
-                                             std::size_t page_size = 0);
+                                                            std::size_t parameter_limit,
+                                                            std::size_t page_size = 0);
 
 } // namespace tabella

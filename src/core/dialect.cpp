@@ -27,12 +27,13 @@ void dialect::append_identifier(std::string& out, std::string_view ident) const 
         out += ident;
         return;
     }
-    out += '"';
+    const char quote = identifier_quote();
+    out += quote;
     for (const char c : ident) {
-        if (c == '"') out += '"';
+        if (c == quote) out += quote;
         out += c;
     }
-    out += '"';
+    out += quote;
 }
 
 std::string dialect::quote_identifier(std::string_view ident) const {
@@ -103,7 +104,7 @@ std::string dialect::insert(std::string_view table, std::span<const std::string>
     append_identifier(sql, table);
     if (columns.empty()) {
         if (rows != 1) throw usage_error("an INSERT without columns inserts exactly one row");
-        return sql + " DEFAULT VALUES";
+        return sql.append(default_values_sql());
     }
     sql += " (";
     for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -122,6 +123,15 @@ std::string dialect::insert(std::string_view table, std::span<const std::string>
 std::string dialect::returning(std::string_view column) const {
     std::string sql = " RETURNING ";
     append_identifier(sql, column);
+    return sql;
+}
+
+std::string dialect::returning(std::string_view first, std::span<const std::string> more) const {
+    std::string sql = returning(first);
+    for (const auto& c : more) {
+        sql += ", ";
+        append_identifier(sql, c);
+    }
     return sql;
 }
 

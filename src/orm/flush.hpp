@@ -37,6 +37,9 @@ struct table_plan {
     std::vector<planned_switch> switches;
     /// Removed entries in the order their rows are deleted: referencing rows first.
     std::vector<std::uint32_t> deletes;
+    /// Where each level of `deletes` ends (rows of one level reference no row of the same
+    /// level); empty when the table does not reference itself.
+    std::vector<std::size_t> delete_levels;
 };
 
 /// Every table's part of a flush; tables parents first.

@@ -6,6 +6,7 @@
 #include "tabella/error.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 
 namespace tabella::detail {
@@ -134,6 +135,10 @@ void order_deletes(table_plan& plan, std::vector<std::uint32_t> removed) {
     };
     const auto depth = depths(removed.size(), parents, t, removed);
     plan.deletes = by_depth(removed, depth, true);
+    std::vector<std::uint32_t> sorted = depth;
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    for (std::size_t i = 1; i <= sorted.size(); ++i)
+        if (i == sorted.size() || sorted[i] != sorted[i - 1]) plan.delete_levels.push_back(i);
 }
 
 } // namespace tabella::detail

@@ -82,9 +82,15 @@ void send_deletes(statement_runner& run, const table_plan& plan) {
         }
         keys.clear();
     };
-    for (const auto e : plan.deletes) {
-        keys.push_back(param_ref::of_integer(t.keys[e]));
-        if (keys.size() == per_statement) send();
+    // Where foreign keys are checked row by row, a statement ends with each level: the
+    // server may delete a statement's rows in any order (InnoDB: by key).
+    const bool split = run.capabilities().checks_foreign_keys_per_row;
+    auto level_end = plan.delete_levels.begin();
+    for (std::size_t i = 0; i < plan.deletes.size(); ++i) {
+        keys.push_back(param_ref::of_integer(t.keys[plan.deletes[i]]));
+        const bool ends_level = level_end != plan.delete_levels.end() && *level_end == i + 1;
+        if (ends_level) ++level_end;
+        if (keys.size() == per_statement || (split && ends_level)) send();
     }
     if (!keys.empty()) send();
 }

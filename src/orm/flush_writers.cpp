@@ -96,8 +96,7 @@ void copy_writer::write(std::span<const std::uint32_t> entries, std::size_t) {
     }
     if (written != static_cast<std::int64_t>(entries.size()))
         throw sql_error("flush of " + table + " (" + t_.map->struct_name + "): COPY stored " +
-                            std::to_string(written) + " rows of " +
-                            std::to_string(entries.size()) +
+                            std::to_string(written) + " rows of " + std::to_string(entries.size()) +
                             " (does a trigger or rule drop or redirect rows?)",
                         "", 0, "COPY");
 }
@@ -114,12 +113,15 @@ void assign_returned_key(table_runtime& t, std::uint32_t entry, const value* key
     t.marks[entry] |= mark_key_assigned;
 }
 
-returning_writer::returning_writer(statement_runner& run, table_runtime& t,
-                                   std::size_t page_size)
+returning_writer::returning_writer(statement_runner& run, table_runtime& t, std::size_t page_size)
     : run_(run), t_(t), columns_(column_names(*t.map, false)),
-      per_statement_(rows_per_statement(
-          std::max<std::size_t>(columns_.size(), 1), run.parameter_limit(),
-          page_size ? page_size : run.sql_dialect().preferred_rows_per_statement())) {}
+      // A row of the key alone is INSERT ... DEFAULT VALUES: one row a statement.
+      per_statement_(
+          columns_.empty()
+              ? 1
+              : rows_per_statement(columns_.size(), run.parameter_limit(),
+                                   page_size ? page_size
+                                             : run.sql_dialect().preferred_rows_per_statement())) {}
 
 void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t total) {
     const auto& m = *t_.map;
@@ -131,14 +133,15 @@ void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t
         std::copy(all + m.key_index + 1, all + m.column_count(), all + m.key_index);
         std::copy(all, all + width, params_.begin() + static_cast<std::ptrdiff_t>(r * width));
     }
+    // The key comes back with the columns sent: each returned row is checked against the
+    // row sent at its position, so that VALUES order is relied on only where it held.
     const dialect& d = run_.sql_dialect();
     std::string sql = d.insert(m.table.name(), columns_, entries.size());
-    sql += d.returning(m.table.columns()[m.key_index].name());
+    sql += d.returning(m.table.columns()[m.key_index].name(), columns_);
     row_buffer returned;
     try {
-        execute_checked(run_, run_.prepare(sql), params_,
-                        static_cast<std::int64_t>(entries.size()), m, row_check::insert,
-                        &returned);
+        execute_checked(run_, run_.prepare(sql), params_, static_cast<std::int64_t>(entries.size()),
+                        m, row_check::insert, &returned);
     } catch (const sql_error&) {
         rethrow_with_context(m, "inserting into", "");
     }
@@ -147,10 +150,33 @@ void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t
                             std::to_string(returned.row_count()) + " keys for " +
                             std::to_string(entries.size()) + " rows",
                         "", 0, sql);
-    const std::size_t key_at = returned.columns.size() - 1;
+    check_returned_order(returned, sql);
     for (std::size_t r = 0; r < entries.size(); ++r)
-        assign_returned_key(t_, entries[r], &returned.cells[r * returned.columns.size() + key_at],
-                            total);
+        assign_returned_key(t_, entries[r], &returned.cells[r * (width + 1)], total);
+}
+
+// Integer and text values come back exactly as sent; other kinds (reals, booleans,
+// timestamps, blobs) may come back converted and are not compared.
+void returning_writer::check_returned_order(const row_buffer& returned,
+                                            const std::string& sql) const {
+    const std::size_t width = columns_.size();
+    if (returned.columns.size() != width + 1)
+        throw sql_error("flush of " + t_.map->table.name() + ": RETURNING gave " +
+                            std::to_string(returned.columns.size()) + " columns",
+                        "", 0, sql);
+    for (std::size_t r = 0; r < returned.row_count(); ++r) {
+        for (std::size_t c = 0; c < width; ++c) {
+            const param_ref& sent = params_[r * width + c];
+            if (sent.kind != value_kind::integer && sent.kind != value_kind::text) continue;
+            if (returned.cells[r * (width + 1) + 1 + c] == value::from_ref(sent)) continue;
+            throw sql_error("flush of " + t_.map->table.name() + " (" + t_.map->struct_name +
+                                "): the rows RETURNING gave back are not in the order of "
+                                "VALUES (row " +
+                                std::to_string(r + 1) + ", column " + columns_[c] +
+                                "); nothing is kept",
+                            "", 0, sql);
+        }
+    }
 }
 
 row_by_row_writer::row_by_row_writer(statement_runner& run, table_runtime& t)

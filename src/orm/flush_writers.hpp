@@ -64,6 +64,9 @@ class returning_writer {
     void write(std::span<const std::uint32_t> entries, std::size_t total);
 
   private:
+    /// Throws unless each returned row holds the values of the row sent at its position.
+    void check_returned_order(const row_buffer& returned, const std::string& sql) const;
+
     statement_runner& run_;
     table_runtime& t_;
     std::vector<std::string> columns_; ///< every column but the key

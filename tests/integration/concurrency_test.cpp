@@ -11,7 +11,7 @@ using models::student;
 
 template <class B>
 class concurrency : public orm_test<B> {};
-using shared_backends = ::testing::Types<sqlite_file, sqlite_memory, postgres>;
+using shared_backends = ::testing::Types<sqlite_file, sqlite_memory, postgres, mariadb>;
 TYPED_TEST_SUITE(concurrency, shared_backends);
 
 TYPED_TEST(concurrency, threads_with_their_own_sessions_insert_at_the_same_time) {

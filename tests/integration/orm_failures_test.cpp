@@ -71,10 +71,11 @@ TYPED_TEST(orm_failures, nothing_of_a_transaction_the_database_ended_is_committe
 }
 
 TYPED_TEST(orm_failures, a_failed_commit_follows_the_rollback_rule) {
+    const std::string reference = TestFixture::traits::deferred_reference;
+    if (reference.empty()) GTEST_SKIP() << "no constraint of this backend is checked at COMMIT";
     this->exec({std::string("CREATE TABLE late_children (id ") +
-                TestFixture::traits::generated_key +
-                ", student_id BIGINT NOT NULL REFERENCES students (id) DEFERRABLE INITIALLY "
-                "DEFERRED, note TEXT NOT NULL)"});
+                TestFixture::traits::generated_key + ", student_id BIGINT NOT NULL " + reference +
+                ", note TEXT NOT NULL)"});
     this->seed_students({101});
     session s(this->eng());
     student* a = s.get<student>(101);

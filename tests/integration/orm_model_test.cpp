@@ -3,11 +3,12 @@
 // a unique_violation that must fail its flush atomically, row switches), member and key
 // changes, remove, expunge, flush, commit, rollback, nested transactions, queries, get, and
 // injected faults (PostgreSQL: the session's backend terminated from another connection;
-// SQLite: a full database). After every step the committed rows, read with sqlite3 or
-// libpq (never tabella), and the state and members of every object the test holds are
-// compared with the model (tests/support/model_session.hpp), which applies the contract's
-// rules, and get() of every held row must return its object without flushing (the
-// identity map). The first step that differs fails the seed with its numbered operations.
+// MariaDB: the session's connection killed; SQLite: a full database). After every step
+// the committed rows, read with sqlite3, libpq or Connector/C (never tabella), and the
+// state and members of every object the test holds are compared with the model
+// (tests/support/model_session.hpp), which applies the contract's rules, and get() of
+// every held row must return its object without flushing (the identity map). The first
+// step that differs fails the seed with its numbered operations.
 //
 // Where docs/session.md leaves the outcome open the generator does not go (the model's
 // ambiguity() and may_*() say why): get() of a removed, unflushed object; commit() or
@@ -72,6 +73,7 @@ class orm_model : public backend_test<B> {
     static model::backend_kind kind() {
         if constexpr (std::is_same_v<B, sqlite_file>) return model::backend_kind::sqlite_file;
         if constexpr (std::is_same_v<B, sqlite_memory>) return model::backend_kind::sqlite_memory;
+        if constexpr (std::is_same_v<B, mariadb>) return model::backend_kind::mariadb;
         return model::backend_kind::postgres;
     }
     /// The database of one seed: a fresh file, a fresh memdb, or this test's schema (the
@@ -87,7 +89,7 @@ class orm_model : public backend_test<B> {
     }
 };
 
-using model_backends = ::testing::Types<sqlite_file, sqlite_memory, postgres>;
+using model_backends = ::testing::Types<sqlite_file, sqlite_memory, postgres, mariadb>;
 TYPED_TEST_SUITE(orm_model, model_backends);
 
 /// Seeds of longer runs that found a defect, with their step counts; run after the fixed

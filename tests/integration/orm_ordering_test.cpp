@@ -68,7 +68,9 @@ TYPED_TEST(orm_ordering, children_added_before_their_parents_get_the_parents_key
             for (const bool chain : {true, false}) {
                 SCOPED_TRACE(this->name_of(strategy) + ", page_size " + std::to_string(page_size) +
                              (chain ? ", chain" : ", tree"));
-                this->exec({"DELETE FROM nodes"});
+                // Unlinked first: InnoDB checks a foreign key at each row, not at the end
+                // of the statement.
+                this->exec({"UPDATE nodes SET parent = NULL", "DELETE FROM nodes"});
                 // Small pages: parents several chunks after their children. Default pages:
                 // more rows than one statement takes.
                 const std::size_t n = page_size ? 9 : 1201;

@@ -1,6 +1,7 @@
 // Backend URLs for the behaviour suite.
 #include "backends.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -83,6 +84,65 @@ std::string postgres::url() {
 #else
     (void)dsn;
     if (must) ADD_FAILURE() << "TABELLA_REQUIRE_POSTGRES=1 but this build has no PostgreSQL driver";
+#endif
+    return {};
+}
+
+#ifdef TABELLA_TEST_WITH_MARIADB_DRIVER
+namespace {
+
+// As with PostgreSQL's schemas: each mariadb::url() gets a database of its own (binary
+// collation, so text compares as on the other databases), dropped when the process exits.
+class database_cleanup {
+  public:
+    explicit database_cleanup(std::string dsn) : dsn_(std::move(dsn)) {}
+    database_cleanup(const database_cleanup&) = delete;
+    database_cleanup& operator=(const database_cleanup&) = delete;
+    ~database_cleanup() {
+        try {
+            auto conn = create_engine(dsn_).connect();
+            for (const auto& db : databases_) conn.execute_sql("DROP DATABASE IF EXISTS " + db);
+        } catch (const std::exception&) {
+            // The server may be gone already; its data directory goes with it.
+        }
+    }
+    void add(std::string db) { databases_.push_back(std::move(db)); }
+
+  private:
+    std::string dsn_;
+    std::vector<std::string> databases_;
+};
+
+std::string isolated_mariadb_url(const std::string& dsn) {
+    static std::atomic<int> counter{0};
+    static const auto salt = std::random_device{}();
+    char name[64];
+    std::snprintf(name, sizeof name, "t_%d_%d_%08x", static_cast<int>(::getpid()), counter++,
+                  static_cast<unsigned>(salt));
+    create_engine(dsn).connect().execute_sql(std::string("CREATE DATABASE ") + name +
+                                             " CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
+    static database_cleanup cleanup(dsn);
+    cleanup.add(name);
+    // mariadb://user@host:port/<database>[?options]: replace the database.
+    const auto query = std::min(dsn.find('?'), dsn.size());
+    const auto path = std::min(dsn.find('/', dsn.find("://") + 3), query);
+    const std::string options = dsn.substr(query);
+    return dsn.substr(0, path) + "/" + name + options;
+}
+
+} // namespace
+#endif
+
+std::string mariadb::url() {
+    const char* dsn = std::getenv("TABELLA_TEST_MARIADB_DSN");
+    const char* required = std::getenv("TABELLA_REQUIRE_MARIADB");
+    const bool must = required && std::string(required) == "1";
+#ifdef TABELLA_TEST_WITH_MARIADB_DRIVER
+    if (dsn && *dsn) return isolated_mariadb_url(dsn);
+    if (must) ADD_FAILURE() << "TABELLA_REQUIRE_MARIADB=1 but TABELLA_TEST_MARIADB_DSN is not set";
+#else
+    (void)dsn;
+    if (must) ADD_FAILURE() << "TABELLA_REQUIRE_MARIADB=1 but this build has no MariaDB driver";
 #endif
     return {};
 }

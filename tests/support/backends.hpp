@@ -32,6 +32,13 @@ struct postgres {
     static std::string url();
 };
 
+/// The MariaDB server named by TABELLA_TEST_MARIADB_DSN (skipped when unset, failed when
+/// TABELLA_REQUIRE_MARIADB=1). Each url() names a database of its own.
+struct mariadb {
+    static constexpr const char* name = "mariadb";
+    static std::string url();
+};
+
 /// Base fixture: an engine on the backend, tables dropped before and after each test.
 template <class Backend>
 class backend_test : public ::testing::Test {
@@ -64,6 +71,6 @@ void backend_test<Backend>::drop_tables(tabella::engine& eng,
         conn.execute_sql("DROP TABLE IF EXISTS " + conn.dialect().quote_identifier(t));
 }
 
-using all_backends = ::testing::Types<sqlite_file, sqlite_memory, postgres>;
+using all_backends = ::testing::Types<sqlite_file, sqlite_memory, postgres, mariadb>;
 
 } // namespace tabella::testing

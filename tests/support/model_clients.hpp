@@ -1,5 +1,6 @@
 // What the model test uses besides tabella: the databases' own client libraries (sqlite3,
-// libpq) to read the committed rows of `students` and to terminate a PostgreSQL backend,
+// libpq, Connector/C) to read the committed rows of `students` and to end the session's
+// connection,
 // and SQLite hooks that tell whether SQLite itself rolled a transaction back.
 #pragma once
 
@@ -62,6 +63,28 @@ class pg_client {
 
   private:
     void* conn_ = nullptr; // PGconn*, kept out of this header
+};
+#endif
+
+#ifdef TABELLA_MODEL_WITH_MARIADB
+/// A Connector/C connection to the test's MariaDB database (its own database per test).
+class mariadb_client {
+  public:
+    /// `url`: the test's mariadb:// URL.
+    explicit mariadb_client(const std::string& url);
+    mariadb_client(const mariadb_client&) = delete;
+    mariadb_client& operator=(const mariadb_client&) = delete;
+    ~mariadb_client();
+
+    [[nodiscard]] bool ok(std::string* error) const;
+    std::optional<table> rows(std::string* error);
+    /// Kills every other connection to the test's database (the session's), waiting until
+    /// each has ended; returns how many, or -1 with `*error` set.
+    int kill_others(std::string* error);
+
+  private:
+    void* conn_ = nullptr; // MYSQL*, kept out of this header
+    std::string error_;
 };
 #endif
 

@@ -64,6 +64,8 @@ const char* name_of(backend_kind b) {
         return "sqlite_memory";
     case backend_kind::postgres:
         return "postgres";
+    case backend_kind::mariadb:
+        return "mariadb";
     }
     return "?";
 }
@@ -196,6 +198,21 @@ class run {
     bool disk_full();
     bool kill_backend();
     bool failed_commit();
+    /// Ends the session's connection from outside; the count ended, or -1 with `*error`.
+    int end_session_connection(std::string* error);
+    /// PostgreSQL: exactly the session's backend; MariaDB: every other connection to the
+    /// test's database, the session's among them (one closing after an earlier seed may
+    /// still be there).
+    [[nodiscard]] bool session_connection_ended(int n) const noexcept {
+        return cfg_.backend == backend_kind::mariadb ? n >= 1 : n == 1;
+    }
+    [[nodiscard]] std::string ending_description() const {
+        if (cfg_.backend == backend_kind::mariadb)
+            return "KILL CONNECTION of every other connection to the test's database";
+        return "pg_terminate_backend() of the session's connection (application_name " + app_name_ +
+               ")";
+    }
+    void open_mariadb(const engine_options& eo);
 
     const run_config& cfg_;
     std::mt19937_64 rng_;
@@ -215,6 +232,9 @@ class run {
 #ifdef TABELLA_MODEL_WITH_LIBPQ
     std::unique_ptr<pg_client> pg_;
 #endif
+#ifdef TABELLA_MODEL_WITH_MARIADB
+    std::unique_ptr<mariadb_client> mariadb_;
+#endif
     std::optional<engine> eng_;
     std::optional<connection> conn_;
     std::optional<session> s_;
@@ -230,8 +250,9 @@ void run::open() {
         opts_.strategy = insert_strategy::row_by_row;
         break;
     case 1:
-        opts_.strategy = cfg_.backend == backend_kind::postgres ? insert_strategy::copy
-                                                                : insert_strategy::reserve_keys;
+        opts_.strategy = cfg_.backend == backend_kind::postgres  ? insert_strategy::copy
+                         : cfg_.backend == backend_kind::mariadb ? insert_strategy::row_by_row
+                                                                 : insert_strategy::reserve_keys;
         break;
     default:
         opts_.strategy = insert_strategy::automatic;
@@ -245,7 +266,9 @@ void run::open() {
     eo.echo_sink = [this](std::string_view line) {
         if (echo_.size() < 400) echo_.emplace_back(line.substr(0, 400));
     };
-    if (cfg_.backend == backend_kind::postgres) {
+    if (cfg_.backend == backend_kind::mariadb) {
+        open_mariadb(eo);
+    } else if (cfg_.backend == backend_kind::postgres) {
 #ifdef TABELLA_MODEL_WITH_LIBPQ
         const auto u = parse_url(cfg_.url);
         const auto options = u.query.find("options");
@@ -281,6 +304,37 @@ void run::open() {
         // A session on a connection without a transaction owns its transactions on it.
         s_.emplace(*conn_, opts_);
     }
+}
+
+// The session on an engine of its own; the checker, connected to the test's database,
+// kills whatever else is connected to it.
+void run::open_mariadb(const engine_options& eo) {
+#ifdef TABELLA_MODEL_WITH_MARIADB
+    mariadb_ = std::make_unique<mariadb_client>(cfg_.url);
+    std::string err;
+    if (!mariadb_->ok(&err)) throw std::runtime_error(err);
+    {
+        auto setup = create_engine(cfg_.url);
+        drop_all<student>(setup);
+        create_all<student>(setup);
+    }
+    eng_.emplace(create_engine(cfg_.url, eo));
+    s_.emplace(*eng_, opts_);
+#else
+    (void)eo;
+    throw std::runtime_error("built without Connector/C: no MariaDB checker");
+#endif
+}
+
+int run::end_session_connection(std::string* error) {
+#ifdef TABELLA_MODEL_WITH_MARIADB
+    if (mariadb_) return mariadb_->kill_others(error);
+#endif
+#ifdef TABELLA_MODEL_WITH_LIBPQ
+    if (pg_) return pg_->terminate(app_name_, error);
+#endif
+    *error = "no client to end the session's connection with";
+    return -1;
 }
 
 void run::close() noexcept {
@@ -347,10 +401,16 @@ void run::check() {
 #ifdef TABELLA_MODEL_WITH_LIBPQ
     if (pg_) rows = pg_->rows(&err);
 #endif
+#ifdef TABELLA_MODEL_WITH_MARIADB
+    if (mariadb_) rows = mariadb_->rows(&err);
+#endif
     if (sqlite_) rows = sqlite_->rows(&busy, &err);
     if (rows) {
         if (*rows != m_.committed)
-            problem("the committed rows (read with " + std::string(sqlite_ ? "sqlite3" : "libpq") +
+            problem("the committed rows (read with " +
+                    std::string(sqlite_                                  ? "sqlite3"
+                                : cfg_.backend == backend_kind::postgres ? "libpq"
+                                                                         : "Connector/C") +
                     ") are not the model's:\n" + difference(*rows, m_.committed));
     } else if (busy) {
         if (just_ended_)
@@ -931,7 +991,7 @@ bool run::disk_full() {
 }
 
 bool run::kill_backend() {
-#ifdef TABELLA_MODEL_WITH_LIBPQ
+#if defined(TABELLA_MODEL_WITH_LIBPQ) || defined(TABELLA_MODEL_WITH_MARIADB)
     // Only while the session must hold its connection: its transaction has work in it.
     if (!m_.tx_work) return false;
     if (!m_.plan_flush().sends && chance(50)) return failed_commit();
@@ -939,15 +999,14 @@ bool run::kill_backend() {
         !add_one({std::nullopt, new_name(), new_lastname(), new_age()}, " (work to flush)"))
         return true;
     auto [name, call] = flushing_trigger();
-    note("pg_terminate_backend() of the session's connection (application_name " + app_name_ +
-         "), then " + name + " -> expect connection_error");
+    note(ending_description() + ", then " + name + " -> expect connection_error");
     std::string err;
-    const int n = pg_->terminate(app_name_, &err);
+    const int n = end_session_connection(&err);
     if (n < 0) {
         problem(err);
         return true;
     }
-    if (n != 1) {
+    if (!session_connection_ended(n)) {
         problem("found " + std::to_string(n) + " backends named " + app_name_ +
                 "; the session must hold exactly its own connection while its transaction "
                 "has uncommitted work");
@@ -964,12 +1023,11 @@ bool run::kill_backend() {
 }
 
 bool run::failed_commit() {
-#ifdef TABELLA_MODEL_WITH_LIBPQ
-    note("pg_terminate_backend() of the session's connection (application_name " + app_name_ +
-         "), then commit with nothing to flush -> expect connection_error");
+#if defined(TABELLA_MODEL_WITH_LIBPQ) || defined(TABELLA_MODEL_WITH_MARIADB)
+    note(ending_description() + ", then commit with nothing to flush -> expect connection_error");
     std::string err;
-    const int n = pg_->terminate(app_name_, &err);
-    if (n != 1) {
+    const int n = end_session_connection(&err);
+    if (!session_connection_ended(n)) {
         problem(n < 0 ? err
                       : "found " + std::to_string(n) + " backends named " + app_name_ +
                             "; the session must hold exactly its own connection while its "
@@ -1011,7 +1069,9 @@ bool run::op_fault() {
     // Mostly while the transaction has work in it: there losing it differs from a failed
     // statement.
     if (!m_.tx_work && chance(80)) return false;
-    return cfg_.backend == backend_kind::postgres ? kill_backend() : disk_full();
+    const bool server =
+        cfg_.backend == backend_kind::postgres || cfg_.backend == backend_kind::mariadb;
+    return server ? kill_backend() : disk_full();
 }
 
 } // namespace

@@ -10,11 +10,12 @@
 
 namespace tabella::testing::model {
 
-enum class backend_kind { sqlite_file, sqlite_memory, postgres };
+enum class backend_kind { sqlite_file, sqlite_memory, postgres, mariadb };
 
 struct run_config {
     backend_kind backend = backend_kind::sqlite_file;
-    /// The seed's database: a fresh file, `sqlite://?memdb=/<name>`, or the test's schema.
+    /// The seed's database: a fresh file, `sqlite://?memdb=/<name>`, or the test's schema
+    /// or (MariaDB) database.
     std::string url;
     /// postgres: TABELLA_TEST_POSTGRES_DSN, for the libpq checker.
     std::string postgres_dsn;

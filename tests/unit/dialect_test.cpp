@@ -1,9 +1,10 @@
 // Exact SQL from both dialects, with no database: quoting, DDL, INSERT, SELECT, chunking.
 #include <tabella/detail/compile.hpp>
 #include <tabella/dialect.hpp>
-#include <tabella/sqlite.hpp>
-#include <tabella/postgres.hpp>
 #include <tabella/error.hpp>
+#include <tabella/mariadb.hpp>
+#include <tabella/postgres.hpp>
+#include <tabella/sqlite.hpp>
 #include <tabella/statement.hpp>
 
 #include <gtest/gtest.h>
@@ -60,6 +61,37 @@ TEST(dialect, postgresql_create_table) {
               "CREATE TABLE IF NOT EXISTS enrolment (student_id BIGINT, \"Course\" TEXT, paid "
               "BOOLEAN, photo BYTEA, at TIMESTAMPTZ, FOREIGN KEY (student_id) REFERENCES "
               "students (id), UNIQUE (\"Course\"))");
+}
+
+TEST(dialect, mariadb_create_table) {
+    const auto m = sample();
+    EXPECT_EQ(mariadb_dialect().name(), "mariadb");
+    EXPECT_EQ(mariadb_dialect().create_table(m.get_table("students")),
+              "CREATE TABLE IF NOT EXISTS students (id BIGINT AUTO_INCREMENT NOT NULL, name "
+              "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL, age BIGINT "
+              "DEFAULT 0, score DOUBLE, PRIMARY KEY (id))");
+    EXPECT_EQ(mariadb_dialect().create_table(m.get_table("enrolment")),
+              "CREATE TABLE IF NOT EXISTS enrolment (student_id BIGINT, `Course` VARCHAR(768) "
+              "CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin, paid BOOLEAN, photo LONGBLOB, "
+              "at DATETIME(6), FOREIGN KEY (student_id) REFERENCES students (id), UNIQUE "
+              "(`Course`))");
+    EXPECT_EQ(mariadb_dialect().drop_table(m.get_table("students")),
+              "DROP TABLE IF EXISTS students");
+}
+
+TEST(dialect, mariadb_quotes_with_backquotes_and_binds_with_question_marks) {
+    const dialect& d = mariadb_dialect();
+    EXPECT_EQ(d.quote_identifier("students"), "students");
+    EXPECT_EQ(d.quote_identifier("order"), "`order`");
+    EXPECT_EQ(d.quote_identifier("say `hi` \"x\""), "`say ``hi`` \"x\"`");
+    EXPECT_THROW((void)d.quote_identifier(""), usage_error);
+    EXPECT_EQ(d.insert("students", std::vector<std::string>{"name", "order"}, 2),
+              "INSERT INTO students (name, `order`) VALUES (?, ?), (?, ?)");
+    EXPECT_EQ(d.insert("t", {}, 1), "INSERT INTO t () VALUES ()");
+    EXPECT_EQ(d.returning("id"), " RETURNING id");
+    EXPECT_EQ(d.delete_by_keys("students", "id", 2), "DELETE FROM students WHERE id IN (?, ?)");
+    EXPECT_EQ(d.default_parameter_limit(), 65535u);
+    EXPECT_EQ(d.begin_sql(true), "BEGIN");
 }
 
 TEST(dialect, multi_row_insert) {

@@ -1,6 +1,7 @@
 // URL parsing: every supported form, decoding, options, and errors that hide passwords.
 #include <tabella/engine.hpp>
 #include <tabella/error.hpp>
+#include <tabella/mariadb.hpp>
 #include <tabella/postgres.hpp>
 #include <tabella/sqlite.hpp>
 #include <tabella/url.hpp>
@@ -17,6 +18,7 @@ class registered_drivers : public ::testing::Environment {
     void SetUp() override {
         sqlite::register_driver();
         postgres::register_driver();
+        mariadb::register_driver();
     }
 };
 [[maybe_unused]] const auto* const drivers =
@@ -42,6 +44,19 @@ TEST(url, sqlite_relative_absolute_and_memory) {
     EXPECT_TRUE(parse_url("sqlite://").is_memory());
     EXPECT_TRUE(parse_url("sqlite:///:memory:").is_memory());
     EXPECT_FALSE(parse_url("sqlite:///x.db").is_memory());
+}
+
+TEST(url, mariadb_parts) {
+    const url u = parse_url("mariadb://scott:tiger@db.example:3307/college?socket=%2Ftmp%2Fs");
+    EXPECT_EQ(u.scheme, "mariadb");
+    EXPECT_EQ(u.user, "scott");
+    EXPECT_EQ(u.password, "tiger");
+    EXPECT_EQ(u.port, 3307);
+    EXPECT_EQ(u.database, "college");
+    EXPECT_EQ(u.query.at("socket"), "/tmp/s");
+    EXPECT_EQ(parse_url("mariadb+connector://h/db").scheme, "mariadb");
+    EXPECT_EQ(u.masked(), "mariadb://scott:***@db.example:3307/college?socket=/tmp/s");
+    EXPECT_THROW((void)parse_url("mariadb://h/db/x"), usage_error);
 }
 
 TEST(url, postgresql_parts) {

@@ -61,6 +61,9 @@ struct TABELLA_EXPORT driver_capabilities {
     bool reserves_keys = false;
     /// copy_rows() works and reports the count of rows it stored.
     bool copy = false;
+    /// A foreign key is checked at each row a statement writes, not at the end of the
+    /// statement (InnoDB): one statement must not delete a row and a row referencing it.
+    bool checks_foreign_keys_per_row = false;
 };
 
 /// One open connection. Not thread-safe: a connection is used by one thread at a time.
@@ -137,7 +140,8 @@ struct TABELLA_EXPORT driver_info {
     std::function<void(url&)> prepare_engine_url;
 };
 
-/// Adds a driver (a second registration of its scheme is ignored). Thread-safe; drivers call it from register_driver().
+/// Adds a driver (a second registration of its scheme is ignored). Thread-safe; drivers call it
+/// from register_driver().
 TABELLA_EXPORT void register_driver(driver_info info);
 /// The driver registered for `scheme` (canonical or alias), or nullptr.
 [[nodiscard]] TABELLA_EXPORT const driver_info* find_driver(std::string_view scheme);
