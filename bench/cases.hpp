@@ -34,5 +34,8 @@ void register_core_cases(backend b);
 void register_raw_sqlite_cases();
 /// libpqxx: multi-VALUES INSERT ... RETURNING id in batches of 1,000, and COPY.
 void register_raw_postgres_cases();
+/// Connector/C: one prepared single-row INSERT per row in one transaction, and
+/// multi-VALUES INSERT ... RETURNING id in batches of 1,000.
+void register_raw_mariadb_cases();
 
 } // namespace tabella_bench

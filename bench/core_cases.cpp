@@ -19,7 +19,7 @@ namespace {
 
 // One execute per row and a commit per row: on SQLite a journal fsync per row, so fewer rows.
 constexpr std::array<std::int64_t, 1> sqlite_autocommit_rows = {1'000};
-constexpr std::array<std::int64_t, 2> postgres_autocommit_rows = {1'000, 10'000};
+constexpr std::array<std::int64_t, 2> server_autocommit_rows = {1'000, 10'000};
 
 tabella::param_set param_set_of(const row_values& r) {
     return {{"name", r.name}, {"lastname", r.lastname}, {"age", r.age}, {"score", r.score}};
@@ -97,7 +97,7 @@ void register_core_cases(backend b) {
              [b](benchmark::State& s) { run_core_case(s, b, multi_values); });
     add_case("BM_row_by_row_autocommit", b,
              b == backend::sqlite ? std::span<const std::int64_t>(sqlite_autocommit_rows)
-                                  : std::span<const std::int64_t>(postgres_autocommit_rows),
+                                  : std::span<const std::int64_t>(server_autocommit_rows),
              [b](benchmark::State& s) { run_core_case(s, b, one_execute_per_row); });
     add_case("BM_row_by_row_one_transaction", b, all_row_counts,
              [b](benchmark::State& s) { run_core_case(s, b, one_transaction); });

@@ -1,6 +1,6 @@
 // tabella_bench: inserting students through the session, the Core and the raw client
-// libraries, on SQLite and (when built with it) PostgreSQL, in one binary so that every
-// ratio is read from one run.
+// libraries, on SQLite and (when built with their drivers) PostgreSQL and MariaDB, in one
+// binary so that every ratio is read from one run.
 #include "cases.hpp"
 
 #include <benchmark/benchmark.h>
@@ -29,11 +29,28 @@ int main(int argc, char** argv) {
 #else
     std::cerr << "tabella_bench: built without the PostgreSQL driver; PostgreSQL cases not built\n";
 #endif
+#ifdef TABELLA_BENCH_WITH_MARIADB
+    register_raw_mariadb_cases();
+    register_orm_cases(backend::mariadb);
+    register_core_cases(backend::mariadb);
+    if (mariadb_dsn()) {
+        try {
+            create_mariadb_database();
+        } catch (const std::exception& e) {
+            std::cerr << "tabella_bench: cannot prepare MariaDB: " << e.what() << '\n';
+        }
+    }
+#else
+    std::cerr << "tabella_bench: built without the MariaDB driver; MariaDB cases not built\n";
+#endif
 
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
 #ifdef TABELLA_BENCH_WITH_POSTGRES
     drop_postgres_schema();
+#endif
+#ifdef TABELLA_BENCH_WITH_MARIADB
+    drop_mariadb_database();
 #endif
     return 0;
 }

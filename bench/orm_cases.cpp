@@ -15,7 +15,6 @@ namespace {
 struct strategy_case {
     const char* name;
     tabella::insert_strategy strategy;
-    bool postgres_only = false;
 };
 
 // One line per strategy a session can be asked for; BM_session_flush is the default.
@@ -23,8 +22,25 @@ constexpr strategy_case strategy_cases[] = {
     {"BM_session_flush", tabella::insert_strategy::automatic},
     {"BM_session_flush_reserve_keys", tabella::insert_strategy::reserve_keys},
     {"BM_session_flush_row_by_row", tabella::insert_strategy::row_by_row},
-    {"BM_session_flush_copy", tabella::insert_strategy::copy, true},
+    {"BM_session_flush_copy", tabella::insert_strategy::copy},
+    {"BM_session_flush_returning", tabella::insert_strategy::returning},
 };
+
+// Whether a session on `b` accepts the strategy (the others are usage errors there).
+bool selectable(tabella::insert_strategy s, backend b) noexcept {
+    switch (s) {
+    case tabella::insert_strategy::reserve_keys: // AUTO_INCREMENT values cannot be reserved
+        return b != backend::mariadb;
+    case tabella::insert_strategy::copy:
+        return b == backend::postgres;
+    case tabella::insert_strategy::returning: // RETURNING in VALUES order: MariaDB only
+        return b == backend::mariadb;
+    case tabella::insert_strategy::automatic:
+    case tabella::insert_strategy::row_by_row:
+        return true;
+    }
+    return false;
+}
 
 // BM_session_flush_paged/<driver>/<rows>/<page size>: rows per INSERT statement (0: the
 // session's default, as many as the parameter limit allows), for a small and a large flush.
@@ -63,7 +79,7 @@ void bm_session_flush(benchmark::State& state, backend b, tabella::session_optio
 
 void register_orm_cases(backend b) {
     for (const auto& c : strategy_cases)
-        if (!c.postgres_only || b == backend::postgres)
+        if (selectable(c.strategy, b))
             add_case(c.name, b, all_row_counts, [b, s = c.strategy](benchmark::State& state) {
                 bm_session_flush(state, b, {.strategy = s});
             });

@@ -4,6 +4,7 @@
 #include <tabella/dialect.hpp>
 #include <tabella/engine.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <map>
@@ -46,33 +47,68 @@ const tabella::table& students_table() {
 }
 
 std::string_view name_of(backend b) noexcept {
-    return b == backend::sqlite ? "sqlite" : "postgres";
-}
-
-std::optional<std::string> postgres_dsn() {
-    const char* dsn = std::getenv("TABELLA_TEST_POSTGRES_DSN");
-    if (!dsn || !*dsn) return std::nullopt;
-    return std::string(dsn);
-}
-
-const std::string& postgres_schema() {
-    static const std::string name = "tabella_bench_" + std::to_string(::getpid());
-    return name;
+    switch (b) {
+    case backend::sqlite:
+        return "sqlite";
+    case backend::postgres:
+        return "postgres";
+    case backend::mariadb:
+        return "mariadb";
+    }
+    return "?";
 }
 
 namespace {
 
-std::string required_postgres_dsn() {
-    auto dsn = postgres_dsn();
+std::optional<std::string> dsn_from(const char* variable) {
+    const char* dsn = std::getenv(variable);
+    if (!dsn || !*dsn) return std::nullopt;
+    return std::string(dsn);
+}
+
+std::string required_dsn(const char* variable, std::string_view scheme, std::string_view server) {
+    auto dsn = dsn_from(variable);
     if (!dsn)
-        throw std::runtime_error("TABELLA_TEST_POSTGRES_DSN is not set: PostgreSQL case skipped "
-                                 "(scripts/bench starts a throwaway server)");
-    if (dsn->rfind("postgres", 0) != 0)
-        throw std::runtime_error("TABELLA_TEST_POSTGRES_DSN must be a postgresql:// URI");
+        throw std::runtime_error(std::string(variable) + " is not set: " + std::string(server) +
+                                 " case skipped (scripts/bench starts a throwaway server)");
+    if (dsn->rfind(scheme, 0) != 0)
+        throw std::runtime_error(std::string(variable) + " must be a " + std::string(scheme) +
+                                 "... URL");
     return *dsn;
 }
 
+std::string required_postgres_dsn() {
+    return required_dsn("TABELLA_TEST_POSTGRES_DSN", "postgres", "PostgreSQL");
+}
+
+std::string required_mariadb_dsn() {
+    return required_dsn("TABELLA_TEST_MARIADB_DSN", "mariadb", "MariaDB");
+}
+
+// The DSN with its database (the path after host and port) replaced by `database`; the
+// query (?socket=/path...) is kept, and a '/' inside it is not taken for the path.
+std::string with_database(const std::string& dsn, const std::string& database) {
+    const auto query = dsn.find('?');
+    const auto path = dsn.find('/', dsn.find("://") + 3);
+    const auto authority_end = std::min(path, query);
+    return dsn.substr(0, authority_end) + "/" + database +
+           (query == std::string::npos ? "" : dsn.substr(query));
+}
+
+const std::string& process_name() {
+    static const std::string name = "tabella_bench_" + std::to_string(::getpid());
+    return name;
+}
+
 } // namespace
+
+std::optional<std::string> postgres_dsn() {
+    return dsn_from("TABELLA_TEST_POSTGRES_DSN");
+}
+
+const std::string& postgres_schema() {
+    return process_name();
+}
 
 void create_postgres_schema() {
     auto conn = tabella::create_engine(required_postgres_dsn()).connect();
@@ -89,6 +125,29 @@ void drop_postgres_schema() noexcept {
     }
 }
 
+std::optional<std::string> mariadb_dsn() {
+    return dsn_from("TABELLA_TEST_MARIADB_DSN");
+}
+
+const std::string& mariadb_database() {
+    return process_name();
+}
+
+void create_mariadb_database() {
+    auto conn = tabella::create_engine(required_mariadb_dsn()).connect();
+    conn.execute_sql("CREATE DATABASE IF NOT EXISTS " + mariadb_database());
+}
+
+void drop_mariadb_database() noexcept {
+    try {
+        if (!mariadb_dsn()) return;
+        auto conn = tabella::create_engine(*mariadb_dsn()).connect();
+        conn.execute_sql("DROP DATABASE IF EXISTS " + mariadb_database());
+    } catch (const std::exception&) {
+        // The server may be gone already; a throwaway one takes the database along.
+    }
+}
+
 bench_database::bench_database(backend b) : kind_(b) {
     if (b == backend::sqlite) {
         static std::atomic<int> counter{0};
@@ -98,6 +157,11 @@ bench_database::bench_database(backend b) : kind_(b) {
         std::filesystem::create_directories(dir_);
         native_ = (dir_ / "bench.db").string();
         url_ = "sqlite:///" + native_; // absolute path: sqlite:////tmp/...
+        return;
+    }
+    if (b == backend::mariadb) {
+        url_ = with_database(required_mariadb_dsn(), mariadb_database());
+        native_ = url_;
         return;
     }
     const std::string dsn = required_postgres_dsn();
@@ -118,8 +182,15 @@ std::vector<std::string> bench_database::recreate_table_sql() const {
 }
 
 std::string bench_database::empty_table_sql() const {
-    // SQLite: DELETE without WHERE truncates, and the next rowid is max(rowid) + 1 = 1.
-    return kind_ == backend::sqlite ? "DELETE FROM students" : "TRUNCATE students RESTART IDENTITY";
+    switch (kind_) {
+    case backend::sqlite: // DELETE without WHERE truncates; the next rowid is max(rowid) + 1
+        return "DELETE FROM students";
+    case backend::postgres:
+        return "TRUNCATE students RESTART IDENTITY";
+    case backend::mariadb: // InnoDB's TRUNCATE recreates the table: AUTO_INCREMENT from 1
+        return "TRUNCATE TABLE students";
+    }
+    return "DELETE FROM students";
 }
 
 } // namespace tabella_bench

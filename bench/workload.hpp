@@ -1,5 +1,6 @@
 // The benchmark workload: the students table, the rows every case inserts, and where a
-// benchmark run writes them (a SQLite file of its own, or this process's PostgreSQL schema).
+// benchmark run writes them (a SQLite file of its own, this process's PostgreSQL schema, or
+// this process's MariaDB database).
 #pragma once
 
 #include <tabella/metadata.hpp>
@@ -42,14 +43,15 @@ struct row_values {
 [[nodiscard]] const tabella::table& students_table();
 
 /// The databases the cases run on.
-enum class backend { sqlite, postgres };
+enum class backend { sqlite, postgres, mariadb };
 
 [[nodiscard]] std::string_view name_of(backend b) noexcept;
 
 /// Where one benchmark run writes. SQLite: a fresh file database (default journal mode)
 /// in a temporary directory that the destructor removes. PostgreSQL: the server named by
 /// TABELLA_TEST_POSTGRES_DSN, inside a schema of this process (see postgres_schema).
-/// Throws std::runtime_error when the PostgreSQL DSN is not set.
+/// MariaDB: the server named by TABELLA_TEST_MARIADB_DSN, in a database of this process
+/// (see mariadb_database). Throws std::runtime_error when the server's DSN is not set.
 class bench_database {
   public:
     explicit bench_database(backend b);
@@ -60,7 +62,8 @@ class bench_database {
     [[nodiscard]] backend kind() const noexcept { return kind_; }
     /// The URL for tabella::create_engine.
     [[nodiscard]] const std::string& url() const noexcept { return url_; }
-    /// SQLite: the database file. PostgreSQL: a libpq connection URI.
+    /// SQLite: the database file. PostgreSQL: a libpq connection URI. MariaDB: url() (its
+    /// parts from tabella::parse_url).
     [[nodiscard]] const std::string& native_target() const noexcept { return native_; }
     /// DROP TABLE IF EXISTS students; CREATE TABLE students (...), in this dialect.
     [[nodiscard]] std::vector<std::string> recreate_table_sql() const;
@@ -83,6 +86,16 @@ class bench_database {
 [[nodiscard]] const std::string& postgres_schema();
 void create_postgres_schema();
 void drop_postgres_schema() noexcept;
+
+/// The MariaDB DSN from TABELLA_TEST_MARIADB_DSN, or nullopt when unset.
+[[nodiscard]] std::optional<std::string> mariadb_dsn();
+
+/// The database the MariaDB cases write into (MariaDB's schemas are databases), for the
+/// same reason as postgres_schema. Created by create_mariadb_database() and dropped by
+/// drop_mariadb_database() (both with tabella's driver).
+[[nodiscard]] const std::string& mariadb_database();
+void create_mariadb_database();
+void drop_mariadb_database() noexcept;
 
 } // namespace tabella_bench
 

@@ -76,6 +76,9 @@ class TABELLA_EXPORT dialect {
     void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
 
   protected:
+    /// True when `lower_name` (lower case) must be quoted to be an identifier: a keyword
+    /// of SQLite, PostgreSQL or standard SQL; a dialect adds its database's own words.
+    [[nodiscard]] virtual bool is_reserved_word(std::string_view lower_name) const noexcept;
     /// The character append_identifier quotes with: '"' (standard SQL) unless the
     /// database has another.
     [[nodiscard]] virtual char identifier_quote() const noexcept { return '"'; }

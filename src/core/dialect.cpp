@@ -9,21 +9,24 @@
 namespace tabella {
 namespace {
 
-bool is_plain_name(std::string_view ident) noexcept {
+bool is_lower_case_name(std::string_view ident) noexcept {
     if (ident.empty() || (ident[0] >= '0' && ident[0] <= '9')) return false;
-    const bool plain = std::all_of(ident.begin(), ident.end(), [](char c) {
+    return std::all_of(ident.begin(), ident.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     });
-    return plain && !detail::is_sql_keyword(ident);
 }
 
 } // namespace
+
+bool dialect::is_reserved_word(std::string_view lower_name) const noexcept {
+    return detail::is_sql_keyword(lower_name);
+}
 
 void dialect::append_identifier(std::string& out, std::string_view ident) const {
     if (ident.empty()) throw usage_error("an SQL identifier cannot be empty");
     if (ident.find('\0') != std::string_view::npos)
         throw usage_error("an SQL identifier cannot contain a NUL byte");
-    if (is_plain_name(ident)) {
+    if (is_lower_case_name(ident) && !is_reserved_word(ident)) {
         out += ident;
         return;
     }

@@ -1,4 +1,5 @@
 // The MariaDB dialect: ? placeholders, backquoted identifiers, AUTO_INCREMENT keys.
+#include "mariadb_keywords.hpp"
 #include "tabella/mariadb.hpp"
 
 namespace tabella {
@@ -39,6 +40,10 @@ class mariadb_dialect_impl final : public dialect {
     }
 
   protected:
+    bool is_reserved_word(std::string_view lower_name) const noexcept override {
+        return dialect::is_reserved_word(lower_name) ||
+               detail::is_mariadb_reserved_word(lower_name);
+    }
     char identifier_quote() const noexcept override { return '`'; }
     std::string_view default_values_sql() const noexcept override { return " () VALUES ()"; }
 

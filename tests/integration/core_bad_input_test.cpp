@@ -102,17 +102,20 @@ TYPED_TEST(core_bad_input, names_that_need_quoting_work_end_to_end) {
                                                     column("first name", string),
                                                     column("say \"hi\"", string),
                                                     column("Select", integer),
+                                                    column("div", integer), // MariaDB's
                                                 });
     meta.create_all(this->eng());
     auto conn = this->eng().connect();
     auto r = conn.execute(
-        order.insert().values({{"first name", "A"}, {"say \"hi\"", "q"}, {"Select", 3}}));
+        order.insert().values(
+            {{"first name", "A"}, {"say \"hi\"", "q"}, {"Select", 3}, {"div", 4}}));
     EXPECT_EQ(r.inserted_primary_key()[0], value(1));
     auto row =
         conn.execute(order.select().where(order.c("Select") == 3).order_by(order.c("first name")))
             .one();
     EXPECT_EQ(row.template get<std::string>("first name"), "A");
     EXPECT_EQ(row.template get<std::string>("say \"hi\""), "q");
+    EXPECT_EQ(row.template get<std::int64_t>("div"), 4);
     meta.drop_all(this->eng());
 }
 

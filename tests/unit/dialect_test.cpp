@@ -83,6 +83,11 @@ TEST(dialect, mariadb_quotes_with_backquotes_and_binds_with_question_marks) {
     const dialect& d = mariadb_dialect();
     EXPECT_EQ(d.quote_identifier("students"), "students");
     EXPECT_EQ(d.quote_identifier("order"), "`order`");
+    // Reserved in MariaDB only: quoted there, plain elsewhere.
+    for (const char* word : {"div", "mod", "usage", "xor", "zerofill", "maxvalue"}) {
+        EXPECT_EQ(d.quote_identifier(word), std::string("`") + word + "`") << word;
+        EXPECT_EQ(sqlite_dialect().quote_identifier(word), word) << word;
+    }
     EXPECT_EQ(d.quote_identifier("say `hi` \"x\""), "`say ``hi`` \"x\"`");
     EXPECT_THROW((void)d.quote_identifier(""), usage_error);
     EXPECT_EQ(d.insert("students", std::vector<std::string>{"name", "order"}, 2),
