@@ -109,8 +109,7 @@ void bind_row(MYSQL_BIND* b, const row_values& r) {
 void insert_prepared(mariadb_probe& db, std::size_t rows, std::vector<std::int64_t>& keys) {
     keys.clear();
     keys.reserve(rows);
-    auto stmt =
-        db.prepare("INSERT INTO students (name, lastname, age, score) VALUES (?, ?, ?, ?)");
+    auto stmt = db.prepare("INSERT INTO students (name, lastname, age, score) VALUES (?, ?, ?, ?)");
     MYSQL_STMT* s = stmt.get();
     std::array<MYSQL_BIND, columns> binds{};
     db.exec("START TRANSACTION");
