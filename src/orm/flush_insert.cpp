@@ -55,8 +55,8 @@ class generated_key_inserter {
         const std::size_t count = std::min<std::size_t>(wanted, 65536);
         keys_.clear();
         next_key_ = 0;
-        reserve_ = run_.reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(),
-                                     count, t_.identity.max_key().value_or(0), keys_);
+        reserve_ = run_.reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(), count,
+                                     t_.identity.max_key().value_or(0), keys_);
         if (reserve_ && keys_.size() != count)
             throw error("flush of " + m.table.name() + ": the driver reserved " +
                         std::to_string(keys_.size()) + " keys for " + std::to_string(count) +
@@ -110,6 +110,11 @@ void insert_pending(statement_runner& run, const table_plan& plan, const insert_
     else
         writer = std::make_unique<chunk_writer>(run, t, opts.page_size);
     const std::size_t per_chunk = writer->rows_per_chunk();
+    // Objects whose keys come back with RETURNING go out in that writer's chunks.
+    const std::size_t per_generated_chunk =
+        how.reserve || !how.returning_rows
+            ? per_chunk
+            : returning_writer::rows_per_statement_for(run, t, opts.page_size);
     const std::span<const std::uint32_t> all(plan.inserts);
     const std::size_t total = all.size();
 
@@ -119,9 +124,9 @@ void insert_pending(statement_runner& run, const table_plan& plan, const insert_
         for (std::size_t i = begin; i < first_generated; i += per_chunk) // keys set
             writer->write(all.subspan(i, std::min(per_chunk, first_generated - i)), total);
         if (generated) generated->next_level();
-        for (std::size_t i = first_generated; i < end; i += per_chunk) {
+        for (std::size_t i = first_generated; i < end; i += per_generated_chunk) {
             if (!generated) generated.emplace(run, t, how, opts, *writer, total);
-            generated->insert(all.subspan(i, std::min(per_chunk, end - i)), end - i);
+            generated->insert(all.subspan(i, std::min(per_generated_chunk, end - i)), end - i);
         }
         begin = end;
     }

@@ -113,15 +113,20 @@ void assign_returned_key(table_runtime& t, std::uint32_t entry, const value* key
     t.marks[entry] |= mark_key_assigned;
 }
 
+std::size_t returning_writer::rows_per_statement_for(const statement_runner& run,
+                                                     const table_runtime& t,
+                                                     std::size_t page_size) {
+    const std::size_t sent = t.map->column_count() - 1; // every column but the key
+    // A row of the key alone is INSERT ... DEFAULT VALUES: one row a statement.
+    if (sent == 0) return 1;
+    return rows_per_statement(sent, run.parameter_limit(),
+                              page_size ? page_size
+                                        : run.sql_dialect().preferred_rows_per_statement());
+}
+
 returning_writer::returning_writer(statement_runner& run, table_runtime& t, std::size_t page_size)
     : run_(run), t_(t), columns_(column_names(*t.map, false)),
-      // A row of the key alone is INSERT ... DEFAULT VALUES: one row a statement.
-      per_statement_(
-          columns_.empty()
-              ? 1
-              : rows_per_statement(columns_.size(), run.parameter_limit(),
-                                   page_size ? page_size
-                                             : run.sql_dialect().preferred_rows_per_statement())) {}
+      per_statement_(rows_per_statement_for(run, t, page_size)) {}
 
 void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t total) {
     const auto& m = *t_.map;

@@ -59,6 +59,10 @@ class copy_writer final : public keyed_writer {
 class returning_writer {
   public:
     returning_writer(statement_runner& run, table_runtime& t, std::size_t page_size);
+    /// Rows a statement of this writer holds for `t` (one column fewer than with keys).
+    [[nodiscard]] static std::size_t rows_per_statement_for(const statement_runner& run,
+                                                            const table_runtime& t,
+                                                            std::size_t page_size);
     [[nodiscard]] std::size_t rows_per_chunk() const noexcept { return per_statement_; }
     /// Inserts `entries` (one statement) and writes each returned key into its object.
     void write(std::span<const std::uint32_t> entries, std::size_t total);
