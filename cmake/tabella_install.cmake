@@ -22,8 +22,15 @@ install(TARGETS ${tabella_installed_targets} EXPORT tabellaTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-# Public headers only: src/include (the driver boundary, echo...) stays internal.
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tabella DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Public headers only: src/include (the driver boundary, echo...) stays internal, and so do
+# the headers of drivers this build left out (they could not compile without them).
+get_property(tabella_skipped_drivers GLOBAL PROPERTY TABELLA_SKIPPED_DRIVERS)
+set(tabella_header_excludes)
+foreach(name IN LISTS tabella_skipped_drivers)
+  list(APPEND tabella_header_excludes PATTERN "${name}.hpp" EXCLUDE)
+endforeach()
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tabella DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        ${tabella_header_excludes})
 install(DIRECTORY ${PROJECT_BINARY_DIR}/include/tabella DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(TABELLA_CONFIG_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tabella)
@@ -44,7 +51,13 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tabellaConfig.cmake.in
 
 # pkg-config: tabella, and tabella-<driver> per component; relocatable (the prefix is
 # found from the .pc file's own directory).
-file(RELATIVE_PATH TABELLA_PC_UP /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(TABELLA_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH tabella_pc_up /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
+  set(TABELLA_PC_PREFIX "\${pcfiledir}/${tabella_pc_up}")
+endif()
+
 set(TABELLA_PC_CFLAGS "")
 if(TABELLA_STATIC_BUILD)
   set(TABELLA_PC_CFLAGS " -DTABELLA_STATIC")
@@ -54,7 +67,16 @@ install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/tabella.pc DESTINATION ${CMAKE_INS
 foreach(name IN LISTS tabella_drivers)
   string(TOUPPER ${name} TABELLA_PC_DRIVER_UPPER)
   set(TABELLA_PC_DRIVER ${name})
-  get_property(TABELLA_PC_DRIVER_REQUIRES GLOBAL PROPERTY TABELLA_DRIVER_PC_REQUIRES_${name})
+  get_property(requires GLOBAL PROPERTY TABELLA_DRIVER_PC_REQUIRES_${name})
+  # A static driver's client library is a link dependency of its users (Requires), a
+  # shared one's is not (Requires.private).
+  if(TABELLA_STATIC_BUILD)
+    set(TABELLA_PC_PUBLIC_REQUIRES ", ${requires}")
+    set(TABELLA_PC_PRIVATE_REQUIRES "")
+  else()
+    set(TABELLA_PC_PUBLIC_REQUIRES "")
+    set(TABELLA_PC_PRIVATE_REQUIRES "${requires}")
+  endif()
   configure_file(${PROJECT_SOURCE_DIR}/cmake/tabella-driver.pc.in
                  ${PROJECT_BINARY_DIR}/pkgconfig/tabella-${name}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/tabella-${name}.pc

@@ -23,7 +23,7 @@ struct TABELLA_EXPORT url {
 
     /// True when the URL names a database that lives in memory (`sqlite://`), as its
     /// driver says; false when no driver for the scheme is linked.
-    [[nodiscard]] bool is_memory() const noexcept;
+    [[nodiscard]] bool is_memory() const;
     /// The URL with the password replaced by "***": safe to print.
     [[nodiscard]] std::string masked() const;
 };

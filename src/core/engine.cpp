@@ -12,12 +12,14 @@ namespace {
 
 struct driver_registry {
     std::mutex mutex;
-    std::vector<std::unique_ptr<const driver_info>> drivers; // never freed: infos are shared
+    std::vector<std::unique_ptr<const driver_info>> drivers;
 };
 
+// Never destroyed: engines hold references to its entries, and an engine may be used
+// during static destruction or by a thread that outlives main.
 driver_registry& registry() {
-    static driver_registry r;
-    return r;
+    static auto* const r = new driver_registry;
+    return *r;
 }
 
 bool names(const driver_info& d, std::string_view scheme) {

@@ -107,7 +107,7 @@ void parse_authority(std::string_view auth, std::string_view whole, url& out) {
 
 } // namespace
 
-bool url::is_memory() const noexcept {
+bool url::is_memory() const {
     const auto* d = detail::find_driver(scheme);
     return d && d->is_memory && d->is_memory(*this);
 }

@@ -63,8 +63,6 @@ const char* postgres_sqlstate(unsigned code) noexcept {
         return "42703";
     case er_table_exists:
         return "42P07";
-    case er_sp_does_not_exist:
-        return "3B001"; // invalid_savepoint_specification
     default:
         return nullptr;
     }
@@ -81,8 +79,12 @@ bool mariadb_ends_transaction(unsigned code, bool rollback_on_timeout) noexcept 
     return code == er_lock_deadlock || (code == er_lock_wait_timeout && rollback_on_timeout);
 }
 
-std::string mariadb_sqlstate(unsigned code, std::string_view sqlstate) {
+std::string mariadb_sqlstate(unsigned code, std::string_view sqlstate,
+                             std::string_view message) {
     if (const char* mapped = postgres_sqlstate(code)) return mapped;
+    // 1305 names a missing SAVEPOINT as well as a missing FUNCTION or PROCEDURE.
+    if (code == er_sp_does_not_exist && message.starts_with("SAVEPOINT"))
+        return "3B001"; // invalid_savepoint_specification
     // The server's codes for what is left are its own: a class-23 number not listed above
     // is still a constraint violation, class 42 still a syntax error. HY000 says nothing.
     if (sqlstate == "HY000" || sqlstate.size() != 5) return "XX000";
@@ -93,7 +95,7 @@ void throw_mariadb_error(unsigned code, std::string_view sqlstate, std::string_v
                          const std::string& sql) {
     const std::string shown = sql.size() > 200 ? sql.substr(0, 200) + "..." : sql;
     throw_sql_error("mariadb: " + std::string(message) + " [" + shown + "]",
-                    mariadb_sqlstate(code, sqlstate), static_cast<int>(code), sql);
+                    mariadb_sqlstate(code, sqlstate, message), static_cast<int>(code), sql);
 }
 
 } // namespace tabella::detail

@@ -18,7 +18,8 @@ namespace tabella::detail {
 
 /// The SQLSTATE tabella reports for error `code`: PostgreSQL's code where one fits (so
 /// the error class is the same as on the other drivers), else the server's `sqlstate`.
-[[nodiscard]] std::string mariadb_sqlstate(unsigned code, std::string_view sqlstate);
+[[nodiscard]] std::string mariadb_sqlstate(unsigned code, std::string_view sqlstate,
+                                           std::string_view message = {});
 
 /// Throws the sql_error subclass for error `code` of statement `sql`: the message
 /// "mariadb: <server message> [<sql, cut at 200 characters>]", native_code() = `code`.

@@ -64,6 +64,13 @@ mariadb_link::mariadb_link(const url& u) : url_(u) {
         mysql_close(db_);
         throw connection_error("cannot connect to '" + url_.masked() + "': " + message);
     }
+    // INSERT ... RETURNING, which every generated key comes back with, is 10.5's.
+    if (mysql_get_server_version(db_) < 100500) {
+        const std::string version = mysql_get_server_info(db_);
+        mysql_close(db_);
+        throw connection_error("cannot use '" + url_.masked() + "': MariaDB " + version +
+                               " is older than 10.5 (tabella needs INSERT ... RETURNING)");
+    }
 }
 
 mariadb_link::~mariadb_link() {

@@ -105,6 +105,11 @@ flush_plan plan_flush(session_state& s) {
         plan.tables.push_back(plan_table(*t));
         check_key_changes(plan.tables.back());
     }
+    const bool inserts = std::any_of(plan.tables.begin(), plan.tables.end(),
+                                     [](const table_plan& p) { return !p.inserts.empty(); });
+    if (inserts)
+        plan.inserts =
+            plan_inserts(connection_access::driver(s.conn()).capabilities(), s.options());
     return plan;
 }
 
@@ -146,11 +151,8 @@ insert_plan plan_inserts(const driver_capabilities& caps, const session_options&
 
 void send_flush(flush_plan& plan, connection& conn, const session_options& opts) {
     statement_runner run(conn);
-    const bool inserts = std::any_of(plan.tables.begin(), plan.tables.end(),
-                                     [](const table_plan& p) { return !p.inserts.empty(); });
-    const insert_plan how = inserts ? plan_inserts(run.capabilities(), opts) : insert_plan{};
     for (const auto& p : plan.tables)
-        if (!p.inserts.empty()) insert_pending(run, p, how, opts);
+        if (!p.inserts.empty()) insert_pending(run, p, plan.inserts, opts);
     for (const auto& p : plan.tables) send_updates(run, p);
     for (auto it = plan.tables.rbegin(); it != plan.tables.rend(); ++it) // children first
         send_deletes(run, *it);

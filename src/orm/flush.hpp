@@ -38,21 +38,9 @@ struct table_plan {
     /// Removed entries in the order their rows are deleted: referencing rows first.
     std::vector<std::uint32_t> deletes;
     /// Where each level of `deletes` ends (rows of one level reference no row of the same
-    /// level); empty when the table does not reference itself.
+    /// level); one level when the table does not reference itself.
     std::vector<std::size_t> delete_levels;
 };
-
-/// Every table's part of a flush; tables parents first.
-struct flush_plan {
-    std::vector<table_plan> tables;
-    [[nodiscard]] bool empty() const noexcept;
-};
-
-/// Plans a flush. Throws usage_error, with nothing sent, for an object graph that cannot
-/// be ordered or a changed key that cannot be sent.
-[[nodiscard]] flush_plan plan_flush(session_state& s);
-/// Sends the plan's statements inside `conn`'s open transaction.
-void send_flush(flush_plan& plan, connection& conn, const session_options& opts);
 
 /// How a flush inserts rows, decided once per flush from the driver's capabilities and
 /// the session's options, before any statement is sent.
@@ -66,8 +54,23 @@ struct insert_plan {
     /// order; when false too, one INSERT ... RETURNING per row.
     bool returning_rows = false;
 };
+/// Throws usage_error when the session's insert strategy needs what the driver lacks.
 [[nodiscard]] insert_plan plan_inserts(const driver_capabilities& caps,
                                        const session_options& opts);
+
+/// Every table's part of a flush; tables parents first.
+struct flush_plan {
+    std::vector<table_plan> tables;
+    insert_plan inserts;
+    [[nodiscard]] bool empty() const noexcept;
+};
+
+/// Plans a flush. Throws usage_error, with nothing sent, for an object graph that cannot
+/// be ordered or a changed key that cannot be sent.
+[[nodiscard]] flush_plan plan_flush(session_state& s);
+/// Sends the plan's statements inside `conn`'s open transaction.
+void send_flush(flush_plan& plan, connection& conn, const session_options& opts);
+
 /// After send_flush succeeded: the objects' new states, keys, snapshots and stamps.
 void apply_flush(const flush_plan& plan, epoch number);
 /// After send_flush failed: clears the keys it wrote into objects.

@@ -78,10 +78,23 @@ class generated_key_inserter {
         if (how_.returning_rows) {
             if (!rows_) rows_ = std::make_unique<returning_writer>(run_, t_, opts_.page_size);
             const std::size_t per = rows_->rows_per_chunk();
-            for (std::size_t i = 0; i < chunk.size(); i += per)
-                rows_->write(chunk.subspan(i, std::min(per, chunk.size() - i)), total_);
+            for (std::size_t i = 0; i < chunk.size(); i += per) {
+                const auto part = chunk.subspan(i, std::min(per, chunk.size() - i));
+                if (!rows_->write(part, total_)) insert_one_by_one(part);
+            }
             return;
         }
+        insert_one_by_one(chunk);
+    }
+
+    // One INSERT ... RETURNING per object: where keys cannot be reserved and RETURNING's
+    // order is not promised, or where the rows a multi-row RETURNING gave back did not
+    // match the rows sent (values changed by a trigger or a converting column type).
+    void insert_one_by_one(std::span<const std::uint32_t> chunk) {
+        if (how_.returning_rows && run_.echo().enabled())
+            run_.echo().line("-- " + t_.map->table.name() +
+                             ": the rows RETURNING gave back differ from the rows sent; "
+                             "one INSERT ... RETURNING per row");
         if (!single_) single_ = std::make_unique<row_by_row_writer>(run_, t_);
         for (const auto e : chunk) single_->write(e, total_);
     }

@@ -6,6 +6,7 @@
 #include "tabella/error.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace tabella::detail {
 namespace {
@@ -128,7 +129,9 @@ returning_writer::returning_writer(statement_runner& run, table_runtime& t, std:
     : run_(run), t_(t), columns_(column_names(*t.map, false)),
       per_statement_(rows_per_statement_for(run, t, page_size)) {}
 
-void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t total) {
+// Each chunk runs in a SAVEPOINT: when the rows RETURNING gives back do not hold the values
+// sent at their positions, the chunk is undone and its objects go row by row.
+bool returning_writer::write(std::span<const std::uint32_t> entries, std::size_t total) {
     const auto& m = *t_.map;
     const std::size_t width = columns_.size();
     params_.resize(entries.size() * width);
@@ -138,11 +141,10 @@ void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t
         std::copy(all + m.key_index + 1, all + m.column_count(), all + m.key_index);
         std::copy(all, all + width, params_.begin() + static_cast<std::ptrdiff_t>(r * width));
     }
-    // The key comes back with the columns sent: each returned row is checked against the
-    // row sent at its position, so that VALUES order is relied on only where it held.
     const dialect& d = run_.sql_dialect();
     std::string sql = d.insert(m.table.name(), columns_, entries.size());
     sql += d.returning(m.table.columns()[m.key_index].name(), columns_);
+    auto savepoint = run_.conn().begin(); // rolled back if anything below throws
     row_buffer returned;
     try {
         execute_checked(run_, run_.prepare(sql), params_, static_cast<std::int64_t>(entries.size()),
@@ -150,38 +152,47 @@ void returning_writer::write(std::span<const std::uint32_t> entries, std::size_t
     } catch (const sql_error&) {
         rethrow_with_context(m, "inserting into", "");
     }
-    if (returned.row_count() != entries.size())
-        throw sql_error("flush of " + m.table.name() + " (" + m.struct_name + "): RETURNING gave " +
-                            std::to_string(returned.row_count()) + " keys for " +
-                            std::to_string(entries.size()) + " rows",
-                        "", 0, sql);
-    check_returned_order(returned, sql);
+    if (!returned_as_sent(returned)) {
+        savepoint.rollback();
+        return false;
+    }
+    savepoint.commit();
     for (std::size_t r = 0; r < entries.size(); ++r)
         assign_returned_key(t_, entries[r], &returned.cells[r * (width + 1)], total);
+    return true;
 }
 
-// Integer and text values come back exactly as sent; other kinds (reals, booleans,
-// timestamps, blobs) may come back converted and are not compared.
-void returning_writer::check_returned_order(const row_buffer& returned,
-                                            const std::string& sql) const {
+namespace {
+
+// The same value, as the database returns what it stored: integers, booleans and
+// timestamps as integers (a DOUBLE column as a real), text and blobs byte for byte.
+bool same_value(const param_ref& sent, const param_ref& got) noexcept {
+    const auto numeric = [](value_kind k) {
+        return k == value_kind::integer || k == value_kind::boolean || k == value_kind::timestamp;
+    };
+    const auto bytes = [](value_kind k) { return k == value_kind::text || k == value_kind::blob; };
+    if (sent.kind == value_kind::null || got.kind == value_kind::null) return sent.kind == got.kind;
+    if (numeric(sent.kind) && numeric(got.kind)) return sent.integer == got.integer;
+    if (numeric(sent.kind) && got.kind == value_kind::real)
+        return static_cast<double>(sent.integer) == got.real;
+    if (sent.kind == value_kind::real && got.kind == value_kind::real) return sent.real == got.real;
+    if (bytes(sent.kind) && bytes(got.kind))
+        return sent.size == got.size &&
+               (sent.size == 0 || std::memcmp(sent.data, got.data, sent.size) == 0);
+    return false;
+}
+
+} // namespace
+
+bool returning_writer::returned_as_sent(const row_buffer& returned) const {
     const std::size_t width = columns_.size();
-    if (returned.columns.size() != width + 1)
-        throw sql_error("flush of " + t_.map->table.name() + ": RETURNING gave " +
-                            std::to_string(returned.columns.size()) + " columns",
-                        "", 0, sql);
-    for (std::size_t r = 0; r < returned.row_count(); ++r) {
-        for (std::size_t c = 0; c < width; ++c) {
-            const param_ref& sent = params_[r * width + c];
-            if (sent.kind != value_kind::integer && sent.kind != value_kind::text) continue;
-            if (returned.cells[r * (width + 1) + 1 + c] == value::from_ref(sent)) continue;
-            throw sql_error("flush of " + t_.map->table.name() + " (" + t_.map->struct_name +
-                                "): the rows RETURNING gave back are not in the order of "
-                                "VALUES (row " +
-                                std::to_string(r + 1) + ", column " + columns_[c] +
-                                "); nothing is kept",
-                            "", 0, sql);
-        }
-    }
+    if (returned.columns.size() != width + 1 || returned.row_count() * width != params_.size())
+        return false;
+    for (std::size_t r = 0; r < returned.row_count(); ++r)
+        for (std::size_t c = 0; c < width; ++c)
+            if (!same_value(params_[r * width + c], returned.cells[r * (width + 1) + 1 + c].ref()))
+                return false;
+    return true;
 }
 
 row_by_row_writer::row_by_row_writer(statement_runner& run, table_runtime& t)

@@ -64,12 +64,15 @@ class returning_writer {
                                                             const table_runtime& t,
                                                             std::size_t page_size);
     [[nodiscard]] std::size_t rows_per_chunk() const noexcept { return per_statement_; }
-    /// Inserts `entries` (one statement) and writes each returned key into its object.
-    void write(std::span<const std::uint32_t> entries, std::size_t total);
+    /// Inserts `entries` (one statement, in a SAVEPOINT) and writes each returned key into
+    /// its object. Returns false, having undone the statement, when the returned rows do
+    /// not hold the values sent at their positions (a trigger or a conversion changed
+    /// them, or the order differs): the caller sends those objects row by row.
+    [[nodiscard]] bool write(std::span<const std::uint32_t> entries, std::size_t total);
 
   private:
-    /// Throws unless each returned row holds the values of the row sent at its position.
-    void check_returned_order(const row_buffer& returned, const std::string& sql) const;
+    /// True when each returned row holds the values of the row sent at its position.
+    [[nodiscard]] bool returned_as_sent(const row_buffer& returned) const;
 
     statement_runner& run_;
     table_runtime& t_;

@@ -52,13 +52,13 @@ endif()
 
 if(MODE STREQUAL "pkgconfig")
   set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
-  execute_process(COMMAND pkg-config --cflags --libs --static tabella-sqlite tabella-postgres
+  execute_process(COMMAND pkg-config --cflags --libs tabella-sqlite tabella-postgres
                   RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(rc)
     message(FATAL_ERROR "pkg-config cannot resolve tabella-sqlite tabella-postgres")
   endif()
   separate_arguments(flags UNIX_COMMAND "${flags}")
-  run(c++ ${SOURCE_DIR}/main.cpp -o ${WORK_DIR}/consumer ${flags})
+  run(c++ -std=c++20 ${SOURCE_DIR}/main.cpp -o ${WORK_DIR}/consumer ${flags})
   run(${WORK_DIR}/consumer)
   return()
 endif()

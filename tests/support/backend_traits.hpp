@@ -46,6 +46,11 @@ struct sqlite_traits {
                 "'shadow%' BEGIN INSERT INTO items (label) VALUES ('shadow of ' || NEW.label); "
                 "END"};
     }
+    /// A trigger that stores every items label in upper case.
+    static std::vector<std::string> upper_label_trigger() {
+        return {"CREATE TRIGGER upper_label AFTER INSERT ON items BEGIN UPDATE items SET label "
+                "= upper(NEW.label) WHERE id = NEW.id; END"};
+    }
     /// A trigger that gives items rows a key of its own; SQLite triggers cannot set NEW.id.
     static std::vector<std::string> key_assigning_trigger() { return {}; }
     /// The clause of a foreign key to students checked at COMMIT ("": none can be).
@@ -134,6 +139,12 @@ struct backend_traits<postgres> {
                 "CREATE TRIGGER shadow_items AFTER INSERT ON ITEMS FOR EACH ROW EXECUTE "
                 "FUNCTION shadow_items()"};
     }
+    static std::vector<std::string> upper_label_trigger() {
+        return {"CREATE OR REPLACE FUNCTION upper_label() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN NEW.label := upper(NEW.label); RETURN NEW; END $$",
+                "CREATE TRIGGER upper_label BEFORE INSERT ON items FOR EACH ROW EXECUTE "
+                "FUNCTION upper_label()"};
+    }
     /// A BEFORE INSERT trigger that replaces every key with one of another sequence, +1000.
     static std::vector<std::string> key_assigning_trigger() {
         return {"CREATE SEQUENCE IF NOT EXISTS item_keys",
@@ -198,6 +209,10 @@ struct backend_traits<mariadb> {
     /// A trigger cannot write the table it fires on (error 1442), and table names are
     /// case-sensitive on Linux.
     static std::vector<std::string> shadow_rows_trigger() { return {}; }
+    static std::vector<std::string> upper_label_trigger() {
+        return {"CREATE TRIGGER upper_label BEFORE INSERT ON items FOR EACH ROW SET NEW.label = "
+                "UPPER(NEW.label)"};
+    }
     static std::vector<std::string> key_assigning_trigger() {
         return {"CREATE SEQUENCE IF NOT EXISTS item_keys",
                 "CREATE TRIGGER assign_item_key BEFORE INSERT ON items FOR EACH ROW "
