@@ -177,6 +177,11 @@ class TABELLA_EXPORT session {
     /// Flushes, then opens a SAVEPOINT. Nested transactions nest; finish the innermost first.
     [[nodiscard]] nested_transaction begin_nested();
 
+    /// Starts the session's transaction now (it otherwise begins at the first flush), so
+    /// that everything the session reads from here on is read inside the transaction that
+    /// writes: a read-modify-write is then one transaction (on SQLite the write lock is
+    /// taken at once). Does nothing when the session's transaction is open.
+    void begin();
     /// Sends every pending insert, change and delete, all or nothing. On failure the
     /// database and every object are as before the flush, and the session stays usable.
     void flush();

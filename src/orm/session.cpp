@@ -127,6 +127,9 @@ detail::session_state& session::state() {
     return *state_;
 }
 
+void session::begin() {
+    state().begin();
+}
 void session::flush() {
     state().flush();
 }

@@ -119,9 +119,10 @@ class session_state {
     void finish_nested(std::uint64_t id, bool commit);
     [[nodiscard]] bool nested_is_open(std::uint64_t id) const noexcept;
 
-  private:
     /// Opens the session's transaction (or its SAVEPOINT in the caller's) unless open.
     void begin();
+
+  private:
     /// The database ended the transaction during a flush: every object goes back to
     /// where it stood at the last commit, with the work still to do.
     void replay_after_lost_transaction();

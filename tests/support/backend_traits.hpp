@@ -59,6 +59,12 @@ struct sqlite_traits {
 
     /// A text value may hold a NUL byte.
     static constexpr bool stores_nul_in_text = true;
+    /// A URL whose transactions are serializable ("" when the tests have none). SQLite's
+    /// are: a session's transaction takes the write lock at its start.
+    static std::string serializable_url(const std::string& url) { return url; }
+    /// Two transactions may both read a row before either writes it (and one then fails
+    /// with a conflict); false where the second waits at its start instead.
+    static constexpr bool conflicting_reads = false;
     /// Text of the statement that reserves keys, as echo shows it.
     static constexpr const char* key_reservation_sql = "SELECT max(rowid) FROM";
     /// Generated keys can be reserved before the rows are sent.
@@ -160,6 +166,11 @@ struct backend_traits<postgres> {
     static constexpr int busy_snapshot_code = -1; // 40001 is its own SQLSTATE already
 
     static constexpr bool stores_nul_in_text = false; // a conversion_error
+    // The test URL ends in libpq's options=-csearch_path%3D<schema>: one option more.
+    static std::string serializable_url(const std::string& url) {
+        return url + "%20-cdefault_transaction_isolation%3Dserializable";
+    }
+    static constexpr bool conflicting_reads = true;
     static constexpr const char* key_reservation_sql = "nextval(";
     static constexpr bool reserves_keys = true;
     // The sequence does not know about explicit keys (as with any PostgreSQL client).
@@ -192,6 +203,10 @@ struct backend_traits<mariadb> {
                 insert_strategy::returning};
     }
     static constexpr bool stores_nul_in_text = true;
+    // InnoDB's default REPEATABLE READ lets a read-modify-write lose updates, and the
+    // driver's URL sets no isolation level.
+    static std::string serializable_url(const std::string&) { return ""; }
+    static constexpr bool conflicting_reads = false;
     static constexpr const char* key_reservation_sql = nullptr; // keys are not reserved
     static constexpr bool reserves_keys = false;
     static constexpr bool generates_above_explicit_keys = true; // AUTO_INCREMENT moves up
