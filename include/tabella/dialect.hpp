@@ -38,6 +38,9 @@ class TABELLA_EXPORT dialect {
         return "BEGIN";
     }
 
+    /// The statements that end a transaction.
+    [[nodiscard]] virtual std::string_view commit_sql() const noexcept { return "COMMIT"; }
+    [[nodiscard]] virtual std::string_view rollback_sql() const noexcept { return "ROLLBACK"; }
     /// SAVEPOINT name / RELEASE SAVEPOINT name / ROLLBACK TO SAVEPOINT name.
     [[nodiscard]] virtual std::string savepoint_sql(std::string_view name) const;
     [[nodiscard]] virtual std::string release_savepoint_sql(std::string_view name) const;

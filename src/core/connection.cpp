@@ -37,7 +37,7 @@ connection::~connection() {
     if (!driver_) return;
     if (depth_ > 0) {
         try {
-            run_control("ROLLBACK");
+            run_control(std::string(dialect().rollback_sql()));
         } catch (...) {
             // The connection is broken; the pool drops it below.
         }
@@ -156,15 +156,15 @@ void transaction::finish(bool commit) {
     const tabella::dialect& d = conn.dialect();
     const std::string sp = savepoint_name(level_);
     if (level_ == 1) {
-        if (!commit) return conn.run_control("ROLLBACK");
+        if (!commit) return conn.run_control(std::string(d.rollback_sql()));
         try {
-            conn.run_control("COMMIT");
+            conn.run_control(std::string(d.commit_sql()));
         } catch (...) {
             // A failed COMMIT can leave the transaction open (SQLite, a deferred
             // constraint); end it, but send nothing into one the database ended itself.
             try {
                 if (conn.driver_->is_usable() && conn.driver_->transaction_active())
-                    conn.run_control("ROLLBACK");
+                    conn.run_control(std::string(d.rollback_sql()));
             } catch (...) {
             }
             throw;
