@@ -67,6 +67,16 @@ class TABELLA_EXPORT dialect {
     [[nodiscard]] std::string update_by_key(std::string_view table,
                                             std::span<const std::string_view> set_columns,
                                             std::string_view key_column) const;
+    /// UPDATE t SET c1 = p1, c2 = p2 WHERE key = p3 AND version = p4 (optimistic locking).
+    [[nodiscard]] std::string update_by_key(std::string_view table,
+                                            std::span<const std::string_view> set_columns,
+                                            std::string_view key_column,
+                                            std::string_view version_column) const;
+    /// DELETE FROM t WHERE (key = p1 AND version = p2) OR ... for `count` rows.
+    [[nodiscard]] std::string delete_by_keys_and_versions(std::string_view table,
+                                                          std::string_view key_column,
+                                                          std::string_view version_column,
+                                                          std::size_t count) const;
     /// DELETE FROM t WHERE key IN (p1, ..., pn).
     [[nodiscard]] std::string delete_by_keys(std::string_view table, std::string_view key_column,
                                              std::size_t count) const;

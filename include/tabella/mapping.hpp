@@ -63,6 +63,22 @@ consteval std::size_t key_index() {
     return names.size();
 }
 
+/// The index of the optimistic-locking member named by table_traits<T>::version, or the
+/// member count when T has none.
+template <class T>
+consteval std::size_t version_index() {
+    constexpr auto names = member_names<T>();
+    if constexpr (requires { std::string_view(table_traits<T>::version); }) {
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (names[i] == std::string_view(table_traits<T>::version)) return i;
+    }
+    return names.size();
+}
+template <class T>
+concept versioned = requires {
+    std::string_view(table_traits<T>::version);
+};
+
 template <class T, std::size_t I>
 decltype(auto) member_at(T& obj) {
     return boost::hana::second(
@@ -97,6 +113,8 @@ consteval bool check_struct() {
     static_assert(std::is_default_constructible_v<T>,
                   "tabella: a mapped struct must be default-constructible (rows are loaded "
                   "into default-constructed objects).");
+    static_assert(!versioned<T> || version_index<T>() < member_names<T>().size(),
+                  "tabella: table_traits<T>::version names no member of the struct.");
     if constexpr (boost::hana::Struct<T>::value) {
         constexpr bool members_ok =
             boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
@@ -150,6 +168,16 @@ void set_key(void* obj, std::optional<std::int64_t> key) {
     key_traits<key_member_t<T>>::set(member_at<T, key_index<T>()>(*static_cast<T*>(obj)), key);
 }
 
+template <class T>
+std::int64_t get_version(const void* obj) {
+    return member_at<const T, version_index<T>()>(*static_cast<const T*>(obj));
+}
+
+template <class T>
+void set_version(void* obj, std::int64_t version) {
+    member_at<T, version_index<T>()>(*static_cast<T*>(obj)) = version;
+}
+
 /// Owns the objects of type T a session tracks; addresses are stable.
 template <class T>
 class typed_store final : public object_store {
@@ -193,6 +221,16 @@ entity_mapping build_mapping() {
     e.make_store = &detail::make_store<T>;
     e.ref_targets = &detail::ref_targets<T>;
     e.object_size = sizeof(T);
+    e.version_index = version_index<T>();
+    if constexpr (versioned<T>) {
+        using version_t =
+            std::remove_cvref_t<decltype(member_at<T, version_index<T>()>(std::declval<T&>()))>;
+        static_assert(std::is_same_v<version_t, std::int64_t>,
+                      "tabella: the version member (table_traits<T>::version) must be a "
+                      "std::int64_t.");
+        e.get_version = &detail::get_version<T>;
+        e.set_version = &detail::set_version<T>;
+    }
     return e;
 }
 
@@ -227,7 +265,8 @@ std::size_t member_index(M T::*member) {
 
 [[nodiscard]] TABELLA_EXPORT column_expr column_of(const entity_mapping& m, std::size_t index);
 
-TABELLA_EXPORT void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings);
+TABELLA_EXPORT void create_tables(engine& eng,
+                                  std::initializer_list<const entity_mapping*> mappings);
 TABELLA_EXPORT void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings);
 
 } // namespace detail

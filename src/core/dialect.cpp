@@ -158,6 +158,39 @@ std::string dialect::update_by_key(std::string_view table,
     return sql;
 }
 
+std::string dialect::update_by_key(std::string_view table,
+                                   std::span<const std::string_view> set_columns,
+                                   std::string_view key_column,
+                                   std::string_view version_column) const {
+    std::string sql = update_by_key(table, set_columns, key_column);
+    sql += " AND ";
+    append_identifier(sql, version_column);
+    sql += " = ";
+    append_placeholder(sql, set_columns.size() + 2);
+    return sql;
+}
+
+std::string dialect::delete_by_keys_and_versions(std::string_view table,
+                                                 std::string_view key_column,
+                                                 std::string_view version_column,
+                                                 std::size_t count) const {
+    std::string sql = "DELETE FROM ";
+    append_identifier(sql, table);
+    sql += " WHERE ";
+    for (std::size_t i = 0; i < count; ++i) {
+        sql += i ? " OR (" : "(";
+        append_identifier(sql, key_column);
+        sql += " = ";
+        append_placeholder(sql, 2 * i + 1);
+        sql += " AND ";
+        append_identifier(sql, version_column);
+        sql += " = ";
+        append_placeholder(sql, 2 * i + 2);
+        sql += ')';
+    }
+    return sql;
+}
+
 std::string dialect::delete_by_keys(std::string_view table, std::string_view key_column,
                                     std::size_t count) const {
     std::string sql = "DELETE FROM ";

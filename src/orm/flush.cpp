@@ -43,6 +43,17 @@ std::uint64_t changed_columns(const table_runtime& t, std::uint32_t e) {
     return mask;
 }
 
+// The versions a flush is about to replace, so that a failed flush can put them back.
+void remember_versions(table_plan& plan) {
+    const table_runtime& t = *plan.t;
+    auto keep = [&](std::uint32_t e) {
+        plan.versions_before.emplace_back(e, t.map->get_version(t.objects[e]));
+    };
+    for (const auto e : plan.inserts) keep(e);
+    for (const auto& u : plan.updates) keep(u.entry);
+    for (const auto& sw : plan.switches) keep(sw.added);
+}
+
 table_plan plan_table(table_runtime& t) {
     table_plan plan;
     plan.t = &t;
@@ -73,6 +84,7 @@ table_plan plan_table(table_runtime& t) {
     }
     order_inserts(plan, std::move(pending));
     order_deletes(plan, std::move(removed));
+    if (t.map->versioned()) remember_versions(plan);
     return plan;
 }
 
@@ -127,10 +139,10 @@ insert_plan plan_inserts(const driver_capabilities& caps, const session_options&
     case insert_strategy::reserve_keys:
     case insert_strategy::copy:
         if (!caps.reserves_keys)
-            throw usage_error("insert_strategy::" +
-                              std::string(opts.strategy == insert_strategy::copy ? "copy"
-                                                                                 : "reserve_keys") +
-                              ": this driver cannot reserve keys");
+            throw usage_error(
+                "insert_strategy::" +
+                std::string(opts.strategy == insert_strategy::copy ? "copy" : "reserve_keys") +
+                ": this driver cannot reserve keys");
         how.copy = opts.strategy == insert_strategy::copy;
         if (how.copy && !caps.copy)
             throw usage_error("insert_strategy::copy: this driver has no COPY that counts the "
@@ -161,6 +173,8 @@ void send_flush(flush_plan& plan, connection& conn, const session_options& opts)
 void undo_flush(const flush_plan& plan) noexcept {
     for (const auto& p : plan.tables) {
         table_runtime& t = *p.t;
+        for (const auto& [e, version] : p.versions_before)
+            t.map->set_version(t.objects[e], version);
         for (const auto e : p.inserts) {
             if (!(t.marks[e] & mark_key_assigned)) continue;
             t.map->set_key(t.objects[e], std::nullopt);

@@ -37,6 +37,9 @@ struct table_plan {
     std::vector<planned_switch> switches;
     /// Removed entries in the order their rows are deleted: referencing rows first.
     std::vector<std::uint32_t> deletes;
+    /// Versioned tables: the version of every object the flush sets a new one in (inserts,
+    /// updates, row switches), as it was before, for undo_flush.
+    std::vector<std::pair<std::uint32_t, std::int64_t>> versions_before;
     /// Where each level of `deletes` ends (rows of one level reference no row of the same
     /// level); one level when the table does not reference itself.
     std::vector<std::size_t> delete_levels;

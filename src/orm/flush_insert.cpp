@@ -117,6 +117,10 @@ class generated_key_inserter {
 void insert_pending(statement_runner& run, const table_plan& plan, const insert_plan& how,
                     const session_options& opts) {
     table_runtime& t = *plan.t;
+    // A new row starts at version 1, as SQLAlchemy's version counter does (undo_flush puts
+    // the old value back if the flush fails).
+    if (t.map->versioned())
+        for (const auto e : plan.inserts) t.map->set_version(t.objects[e], 1);
     std::unique_ptr<keyed_writer> writer;
     if (how.copy)
         writer = std::make_unique<copy_writer>(run, t, opts.page_size);

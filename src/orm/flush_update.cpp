@@ -14,9 +14,15 @@ class update_writer {
   public:
     update_writer(statement_runner& run, table_runtime& t) : run_(run), t_(t) {}
 
-    /// UPDATE the row keyed `row_key` with the `columns` of `obj`.
-    void write(const void* obj, std::uint64_t columns, std::int64_t row_key) {
+    /// UPDATE the row keyed `row_key` with the `columns` of `obj`. A versioned table's
+    /// row must still hold version `expected` (optimistic locking), which becomes
+    /// expected + 1 in the row and in `obj`.
+    void write(void* obj, std::uint64_t columns, std::int64_t row_key, std::int64_t expected) {
         const entity_mapping& m = *t_.map;
+        if (m.versioned()) {
+            m.set_version(obj, expected + 1);
+            columns |= std::uint64_t{1} << m.version_index;
+        }
         auto& stmt = statements_[columns];
         if (!stmt) stmt = &prepare(columns);
         param_ref refs[64];
@@ -25,6 +31,7 @@ class update_writer {
         for (std::size_t c = 0; c < m.column_count(); ++c)
             if (columns & (std::uint64_t{1} << c)) params_.push_back(refs[c]);
         params_.push_back(param_ref::of_integer(row_key));
+        if (m.versioned()) params_.push_back(param_ref::of_integer(expected));
         try {
             execute_checked(run_, *stmt, params_, 1, m, row_check::update_or_delete);
         } catch (const sql_error&) {
@@ -38,8 +45,11 @@ class update_writer {
         std::vector<std::string_view> set;
         for (std::size_t c = 0; c < m.column_count(); ++c)
             if (columns & (std::uint64_t{1} << c)) set.push_back(m.table.columns()[c].name());
-        return run_.prepare(run_.sql_dialect().update_by_key(
-            m.table.name(), set, m.table.columns()[m.key_index].name()));
+        const auto& key = m.table.columns()[m.key_index].name();
+        if (m.versioned())
+            return run_.prepare(run_.sql_dialect().update_by_key(
+                m.table.name(), set, key, m.table.columns()[m.version_index].name()));
+        return run_.prepare(run_.sql_dialect().update_by_key(m.table.name(), set, key));
     }
 
     statement_runner& run_;
@@ -59,40 +69,55 @@ void send_updates(statement_runner& run, const table_plan& plan) {
     const std::uint64_t all_but_key =
         (m.column_count() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m.column_count()) - 1) &
         ~(std::uint64_t{1} << m.key_index);
+    const auto version_of = [&](std::uint32_t e) {
+        return m.versioned() ? m.get_version(t.objects[e]) : 0;
+    };
     for (const auto& sw : plan.switches)
-        writer.write(t.objects[sw.added], all_but_key, t.keys[sw.removed]);
-    for (const auto& u : plan.updates) writer.write(t.objects[u.entry], u.columns, t.keys[u.entry]);
+        writer.write(t.objects[sw.added], all_but_key, t.keys[sw.removed], version_of(sw.removed));
+    for (const auto& u : plan.updates)
+        writer.write(t.objects[u.entry], u.columns, t.keys[u.entry], version_of(u.entry));
 }
 
+// A versioned table's rows are deleted only where they still hold the version the
+// session knows (optimistic locking): (key = ? AND version = ?) OR ...
 void send_deletes(statement_runner& run, const table_plan& plan) {
     if (plan.deletes.empty()) return;
     const table_runtime& t = *plan.t;
     const entity_mapping& m = *t.map;
-    const std::size_t per_statement = rows_per_statement(1, run.parameter_limit(), 1000);
-    std::vector<param_ref> keys;
+    const bool versioned = m.versioned();
+    const std::size_t width = versioned ? 2 : 1;
+    const std::size_t per_statement =
+        rows_per_statement(width, run.parameter_limit(), versioned ? 500 : 1000);
+    std::vector<param_ref> params;
     const auto& key_column = m.table.columns()[m.key_index].name();
     auto send = [&] {
-        auto& stmt =
-            run.prepare(run.sql_dialect().delete_by_keys(m.table.name(), key_column, keys.size()));
+        const std::size_t rows = params.size() / width;
+        const dialect& d = run.sql_dialect();
+        auto& stmt = run.prepare(versioned ? d.delete_by_keys_and_versions(
+                                                 m.table.name(), key_column,
+                                                 m.table.columns()[m.version_index].name(), rows)
+                                           : d.delete_by_keys(m.table.name(), key_column, rows));
         try {
-            execute_checked(run, stmt, keys, static_cast<std::int64_t>(keys.size()), m,
+            execute_checked(run, stmt, params, static_cast<std::int64_t>(rows), m,
                             row_check::update_or_delete);
         } catch (const sql_error&) {
             rethrow_with_context(m, "deleting from", "");
         }
-        keys.clear();
+        params.clear();
     };
     // Where foreign keys are checked row by row, a statement ends with each level: the
     // server may delete a statement's rows in any order (InnoDB: by key).
     const bool split = run.capabilities().checks_foreign_keys_per_row;
     auto level_end = plan.delete_levels.begin();
     for (std::size_t i = 0; i < plan.deletes.size(); ++i) {
-        keys.push_back(param_ref::of_integer(t.keys[plan.deletes[i]]));
+        const auto e = plan.deletes[i];
+        params.push_back(param_ref::of_integer(t.keys[e]));
+        if (versioned) params.push_back(param_ref::of_integer(m.get_version(t.objects[e])));
         const bool ends_level = level_end != plan.delete_levels.end() && *level_end == i + 1;
         if (ends_level) ++level_end;
-        if (keys.size() == per_statement || (split && ends_level)) send();
+        if (params.size() == per_statement * width || (split && ends_level)) send();
     }
-    if (!keys.empty()) send();
+    if (!params.empty()) send();
 }
 
 } // namespace tabella::detail

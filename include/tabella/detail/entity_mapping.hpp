@@ -53,6 +53,14 @@ struct TABELLA_EXPORT entity_mapping {
     std::vector<std::size_t> self_refs;
     /// sizeof the struct: objects of one store lie this far apart.
     std::size_t object_size = 0;
+    /// The optimistic-locking column (table_traits<T>::version), or column_count() when
+    /// the struct has none; its member is a std::int64_t.
+    std::size_t version_index = 0;
+    /// The version of `obj`, and setting it; nullptr without a version column.
+    std::int64_t (*get_version)(const void* obj) = nullptr;
+    void (*set_version)(void* obj, std::int64_t version) = nullptr;
+
+    [[nodiscard]] bool versioned() const noexcept { return get_version != nullptr; }
 
     [[nodiscard]] std::size_t column_count() const noexcept { return table.columns().size(); }
 };

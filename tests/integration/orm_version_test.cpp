@@ -1,0 +1,131 @@
+// Optimistic locking (table_traits<T>::version): every UPDATE and DELETE of a versioned
+// object names the version the session knows and moves it on; a row that another
+// transaction changed or deleted meanwhile is a stale_data_error, and the flush is undone.
+#include "../support/correctness_fixture.hpp"
+
+#include <algorithm>
+
+namespace tabella::testing {
+namespace {
+
+struct note {
+    BOOST_HANA_DEFINE_STRUCT(note, (std::optional<std::int64_t>, id), (std::string, body),
+                             (std::int64_t, version));
+};
+
+} // namespace
+} // namespace tabella::testing
+
+template <>
+struct tabella::table_traits<tabella::testing::note> {
+    static constexpr std::string_view name = "notes";
+    static constexpr std::string_view version = "version";
+};
+
+namespace tabella::testing {
+namespace {
+
+template <class B>
+class orm_version : public correctness_test<B> {
+  protected:
+    void SetUp() override {
+        correctness_test<B>::SetUp();
+        if (!this->engine_) return;
+        drop_all<note>(this->eng());
+        create_all<note>(this->eng());
+    }
+    void TearDown() override {
+        if (this->engine_) drop_all<note>(this->eng());
+        correctness_test<B>::TearDown();
+    }
+    /// (body, version) of the notes row `id`, committed; nullopt when there is none.
+    std::optional<std::pair<std::string, std::int64_t>> stored(std::int64_t id) {
+        auto r = this->other().execute_sql("SELECT body, version FROM notes WHERE id = " +
+                                           std::to_string(id));
+        if (r.empty()) return std::nullopt;
+        return std::pair{r[0].template get<std::string>(0), r[0].template get<std::int64_t>(1)};
+    }
+    /// A committed note, and its key.
+    std::int64_t seed(const std::string& body) {
+        session s(this->eng());
+        auto& n = s.add(note{std::nullopt, body, 0});
+        s.commit();
+        return *n.id;
+    }
+};
+TYPED_TEST_SUITE(orm_version, all_backends);
+
+TYPED_TEST(orm_version, an_insert_starts_at_one_and_each_update_moves_it_on) {
+    session s(this->eng());
+    auto& n = s.add(note{std::nullopt, "first", 0});
+    s.commit();
+    EXPECT_EQ(n.version, 1);
+    EXPECT_EQ(this->stored(*n.id), (std::pair<std::string, std::int64_t>{"first", 1}));
+    n.body = "second";
+    this->echo_lines_.clear();
+    s.commit();
+    EXPECT_EQ(n.version, 2);
+    EXPECT_EQ(this->stored(*n.id), (std::pair<std::string, std::int64_t>{"second", 2}));
+    const auto checked =
+        std::count_if(this->echo_lines_.begin(), this->echo_lines_.end(), [](const std::string& l) {
+            return l.starts_with("UPDATE notes SET") && l.find(" AND version = ") != l.npos;
+        });
+    EXPECT_EQ(checked, 1) << "the UPDATE names the version it expects";
+    s.commit(); // nothing changed: nothing sent, the version stays
+    EXPECT_EQ(this->stored(*n.id)->second, 2);
+}
+
+TYPED_TEST(orm_version, of_two_sessions_updating_one_row_the_second_gets_stale_data) {
+    const auto id = this->seed("base");
+    session first(this->eng()), second(this->eng());
+    note* a = first.get<note>(id);
+    note* b = second.get<note>(id);
+    ASSERT_TRUE(a && b);
+    a->body = "first wins";
+    first.commit();
+    b->body = "second loses";
+    EXPECT_THROW(second.commit(), stale_data_error);
+    // No lost update; the loser's flush is undone, its object as before the flush.
+    EXPECT_EQ(this->stored(id), (std::pair<std::string, std::int64_t>{"first wins", 2}));
+    EXPECT_EQ(b->version, 1);
+    EXPECT_EQ(b->body, "second loses");
+    second.rollback(); // the committed row comes back
+    EXPECT_EQ(b->body, "first wins");
+    EXPECT_EQ(b->version, 2);
+    b->body = "second, after reloading";
+    second.commit();
+    EXPECT_EQ(this->stored(id),
+              (std::pair<std::string, std::int64_t>{"second, after reloading", 3}));
+}
+
+TYPED_TEST(orm_version, deleting_a_row_changed_meanwhile_is_stale_data_and_deletes_nothing) {
+    const auto id = this->seed("kept");
+    const auto other_id = this->seed("also kept");
+    session s(this->eng());
+    note* n = s.get<note>(id);
+    note* m = s.get<note>(other_id);
+    ASSERT_TRUE(n && m);
+    {
+        session meanwhile(this->eng());
+        meanwhile.get<note>(id)->body = "changed meanwhile";
+        meanwhile.commit();
+    }
+    s.remove(*n);
+    s.remove(*m);
+    EXPECT_THROW(s.commit(), stale_data_error);
+    EXPECT_EQ(this->stored(id), (std::pair<std::string, std::int64_t>{"changed meanwhile", 2}));
+    EXPECT_EQ(this->stored(other_id), (std::pair<std::string, std::int64_t>{"also kept", 1}));
+}
+
+TYPED_TEST(orm_version, an_unchanged_row_is_deleted_by_key_and_version) {
+    const auto id = this->seed("going");
+    session s(this->eng());
+    note* n = s.get<note>(id);
+    ASSERT_NE(n, nullptr);
+    s.remove(*n);
+    s.commit();
+    EXPECT_EQ(this->stored(id), std::nullopt);
+}
+
+} // namespace
+} // namespace tabella::testing
