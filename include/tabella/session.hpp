@@ -167,6 +167,14 @@ class TABELLA_EXPORT session {
         return state_of_raw(detail::mapping_of<T>(), &obj);
     }
 
+    /// Reloads the persistent `obj` from its row, overwriting its members (unflushed
+    /// changes to it are dropped). Throws stale_data_error, leaving `obj` detached, when its
+    /// row is gone, and usage_error for an object that is not persistent in this session.
+    template <class T>
+    void refresh(T& obj) {
+        refresh_raw(detail::mapping_of<T>(), &obj);
+    }
+
     /// The session forgets `obj` (detached): no INSERT, UPDATE or DELETE is sent for it
     /// any more, and get() loads a new object for its key. Its memory stays valid.
     template <class T>
@@ -213,6 +221,7 @@ class TABELLA_EXPORT session {
     void remove_raw(const detail::entity_mapping& m, void* obj);
     [[nodiscard]] object_state state_of_raw(const detail::entity_mapping& m, const void* obj) const;
     void expunge_raw(const detail::entity_mapping& m, void* obj);
+    void refresh_raw(const detail::entity_mapping& m, void* obj);
 
     std::unique_ptr<detail::session_state> state_;
 };

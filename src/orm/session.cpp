@@ -192,6 +192,20 @@ void session::expunge_raw(const detail::entity_mapping& m, void* obj) {
     if (const auto e = t.entry_of(obj)) t.detach(*e);
 }
 
+void session::refresh_raw(const detail::entity_mapping& m, void* obj) {
+    auto& t = state().runtime(m);
+    const auto e = t.entry_of(obj);
+    if (!e || t.states[*e] != object_state::persistent || (t.marks[*e] & detail::mark_removing))
+        throw usage_error("refresh(): the " + m.struct_name +
+                          " is not a persistent object of this session");
+    const std::int64_t key = t.keys[*e];
+    detail::reload(state().conn(), t, {*e});
+    if (t.states[*e] == object_state::detached)
+        throw stale_data_error("refresh(): the row of the " + m.struct_name + " (" +
+                               m.table.name() + " key " + std::to_string(key) +
+                               ") is gone; the object is detached");
+}
+
 nested_transaction session::begin_nested() {
     auto& s = state();
     return nested_transaction(s, s.begin_nested());

@@ -127,5 +127,29 @@ TYPED_TEST(orm_version, an_unchanged_row_is_deleted_by_key_and_version) {
     EXPECT_EQ(this->stored(id), std::nullopt);
 }
 
+TYPED_TEST(orm_version, refresh_reloads_the_row_and_a_gone_row_is_stale_data) {
+    const auto id = this->seed("v1");
+    session s(this->eng());
+    note* n = s.get<note>(id);
+    ASSERT_NE(n, nullptr);
+    n->body = "an unflushed change, dropped by refresh";
+    {
+        session meanwhile(this->eng());
+        meanwhile.get<note>(id)->body = "v2";
+        meanwhile.commit();
+    }
+    s.refresh(*n);
+    EXPECT_EQ(n->body, "v2");
+    EXPECT_EQ(n->version, 2);
+    s.commit(); // refreshed: nothing to send
+    EXPECT_EQ(this->stored(id), (std::pair<std::string, std::int64_t>{"v2", 2}));
+
+    this->other().execute_sql("DELETE FROM notes WHERE id = " + std::to_string(id));
+    EXPECT_THROW(s.refresh(*n), stale_data_error);
+    EXPECT_EQ(s.state_of(*n), object_state::detached);
+    auto& fresh = s.add(note{std::nullopt, "pending", 0});
+    EXPECT_THROW(s.refresh(fresh), usage_error);
+}
+
 } // namespace
 } // namespace tabella::testing
