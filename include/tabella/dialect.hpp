@@ -38,6 +38,11 @@ class TABELLA_EXPORT dialect {
         return "BEGIN";
     }
 
+    /// What follows a SELECT to lock the rows it reads until the transaction ends (""
+    /// where the database locks more than rows, at the transaction's start).
+    [[nodiscard]] virtual std::string_view for_update_clause() const noexcept {
+        return " FOR UPDATE";
+    }
     /// The statements that end a transaction.
     [[nodiscard]] virtual std::string_view commit_sql() const noexcept { return "COMMIT"; }
     [[nodiscard]] virtual std::string_view rollback_sql() const noexcept { return "ROLLBACK"; }

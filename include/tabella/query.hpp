@@ -21,14 +21,18 @@ struct TABELLA_EXPORT query_spec {
     std::vector<order_term> order;
     std::optional<std::int64_t> limit;
     std::optional<std::int64_t> offset;
+    /// Overwrite tracked objects with the rows loaded (populate_existing()).
+    bool populate_existing = false;
+    /// Lock the rows loaded until the session's transaction ends (for_update()).
+    bool for_update = false;
 };
 
 /// Runs `spec` and returns the session's objects for the rows (tracked ones reused).
 [[nodiscard]] TABELLA_EXPORT std::vector<void*> run_query(session_state& s, const entity_mapping& m,
-                                           const query_spec& spec);
+                                                          const query_spec& spec);
 /// SELECT count(*) for `spec`.
 [[nodiscard]] TABELLA_EXPORT std::int64_t count_query(session_state& s, const entity_mapping& m,
-                                       const query_spec& spec);
+                                                      const query_spec& spec);
 } // namespace detail
 
 /// A query for objects of the mapped struct T, made by `session::query<T>()`.
@@ -58,6 +62,19 @@ class query {
     }
     query& offset(std::int64_t n) {
         spec_.offset = n;
+        return *this;
+    }
+    /// Objects the session already tracks get the values of the rows loaded (their
+    /// unflushed changes are lost; autoflush sends them first), as a new object would.
+    query& populate_existing() {
+        spec_.populate_existing = true;
+        return *this;
+    }
+    /// Locks the rows loaded until the session's transaction ends, which begins now if it
+    /// has not: `SELECT ... FOR UPDATE` where the database locks rows, and on SQLite the
+    /// write lock of the session's transaction, taken at its start.
+    query& for_update() {
+        spec_.for_update = true;
         return *this;
     }
 

@@ -12,32 +12,45 @@ namespace tabella {
 namespace detail {
 namespace {
 
-// The tracked object for one result row, loading a new one when the key is not tracked.
-// A tracked object is returned as it is: loading never overwrites the session's changes.
-void* materialize(table_runtime& t, const value* cells) {
-    const entity_mapping& m = *t.map;
-    const auto key = cells[m.key_index].as<std::int64_t>();
-    if (const auto e = t.identity.find(key)) return t.objects[*e];
-    void* obj = t.store->emplace();
-    const auto e = t.add_entries(obj, 1, m.object_size, object_state::detached);
+void load_into(const entity_mapping& m, void* obj, const value* cells, std::int64_t key) {
     try {
         m.load_row(obj, cells);
     } catch (const conversion_error& err) {
         throw conversion_error("loading " + m.table.name() + " row with key " +
                                std::to_string(key) + " into " + m.struct_name + ": " + err.what());
     }
+}
+
+// The tracked object for one result row, loading a new one when the key is not tracked.
+// A tracked object is returned as it is (loading never overwrites the session's changes)
+// unless `overwrite` (populate_existing) asks for the row's values in a persistent one.
+void* materialize(table_runtime& t, const value* cells, bool overwrite) {
+    const entity_mapping& m = *t.map;
+    const auto key = cells[m.key_index].as<std::int64_t>();
+    if (const auto e = t.identity.find(key)) {
+        if (overwrite && t.states[*e] == object_state::persistent &&
+            !(t.marks[*e] & mark_removing)) {
+            load_into(m, t.objects[*e], cells, key);
+            t.marks[*e] &= static_cast<std::uint8_t>(~mark_stale); // it holds its row now
+            t.take_snapshot(*e);
+        }
+        return t.objects[*e];
+    }
+    void* obj = t.store->emplace();
+    const auto e = t.add_entries(obj, 1, m.object_size, object_state::detached);
+    load_into(m, obj, cells, key);
     t.make_persistent(e, key);
     t.take_snapshot(e);
     return obj;
 }
 
-std::vector<void*> load_rows(session_state& s, const entity_mapping& m,
-                             const compiled_statement& q) {
+std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
+                             bool overwrite = false) {
     auto res = s.conn().execute_sql(q.sql, q.params);
     table_runtime& t = s.runtime(m);
     std::vector<void*> out;
     out.reserve(res.size());
-    for (const auto& r : res) out.push_back(materialize(t, r.values().data()));
+    for (const auto& r : res) out.push_back(materialize(t, r.values().data(), overwrite));
     return out;
 }
 
@@ -54,10 +67,12 @@ std::vector<void*> run_query(session_state& s, const entity_mapping& m, const qu
     s.autoflush();
     auto stmt = m.table.select();
     apply_spec(stmt, spec);
-    const auto q = compile_select(stmt, s.conn().dialect());
+    if (spec.for_update) s.begin(); // the locks last until the session's transaction ends
+    auto q = compile_select(stmt, s.conn().dialect());
+    if (spec.for_update) q.sql += s.conn().dialect().for_update_clause();
     // Rows of objects removed but not flushed are results too (autoflush off): all()
     // agrees with count(), as in SQLAlchemy.
-    return load_rows(s, m, q);
+    return load_rows(s, m, q, spec.populate_existing);
 }
 
 std::int64_t count_query(session_state& s, const entity_mapping& m, const query_spec& spec) {

@@ -13,6 +13,8 @@ class sqlite_dialect_impl final : public dialect {
     // Measured (bench/RESULTS.md): SQLite's parser dominates statements of tens of
     // thousands of rows; 100 to 2,000 rows a statement all beat a reused one-row insert.
     std::size_t preferred_rows_per_statement() const noexcept override { return 500; }
+    // A write transaction holds the lock of the whole database from BEGIN IMMEDIATE on.
+    std::string_view for_update_clause() const noexcept override { return ""; }
     std::string_view begin_sql(bool for_write) const noexcept override {
         return for_write ? "BEGIN IMMEDIATE" : "BEGIN";
     }

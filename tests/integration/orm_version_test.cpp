@@ -151,5 +151,48 @@ TYPED_TEST(orm_version, refresh_reloads_the_row_and_a_gone_row_is_stale_data) {
     EXPECT_THROW(s.refresh(fresh), usage_error);
 }
 
+TYPED_TEST(orm_version, populate_existing_overwrites_tracked_objects_with_their_rows) {
+    const auto id = this->seed("old");
+    session s(this->eng());
+    note* n = s.get<note>(id);
+    ASSERT_NE(n, nullptr);
+    {
+        session meanwhile(this->eng());
+        meanwhile.get<note>(id)->body = "new";
+        meanwhile.commit();
+    }
+    // The identity map keeps the session's object as it is...
+    ASSERT_EQ(s.query<note>().all(), std::vector<note*>{n});
+    EXPECT_EQ(n->body, "old");
+    // ...unless the query asks for the rows' values.
+    ASSERT_EQ(s.query<note>().populate_existing().all(), std::vector<note*>{n});
+    EXPECT_EQ(n->body, "new");
+    EXPECT_EQ(n->version, 2);
+    n->body = "newer";
+    s.commit(); // the refreshed version is the one the UPDATE expects
+    EXPECT_EQ(this->stored(id), (std::pair<std::string, std::int64_t>{"newer", 3}));
+}
+
+TYPED_TEST(orm_version, for_update_reads_inside_the_transaction_with_a_lock) {
+    const auto id = this->seed("locked");
+    session s(this->eng());
+    this->echo_lines_.clear();
+    const auto rows = s.query<note>().for_update().all();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(*rows[0]->id, id);
+    const auto& lines = this->echo_lines_;
+    const auto select = std::find_if(lines.begin(), lines.end(),
+                                     [](const std::string& l) { return l.starts_with("SELECT"); });
+    ASSERT_NE(select, lines.end());
+    // The session's transaction began before the SELECT, which carries the dialect's lock.
+    EXPECT_NE(std::find_if(lines.begin(), select,
+                           [](const std::string& l) { return l.starts_with("BEGIN"); }),
+              select);
+    EXPECT_TRUE(select->ends_with(this->eng().dialect().for_update_clause())) << *select;
+    rows[0]->body = "updated under the lock";
+    s.commit();
+    EXPECT_EQ(this->stored(id)->first, "updated under the lock");
+}
+
 } // namespace
 } // namespace tabella::testing
