@@ -189,6 +189,18 @@ TYPED_TEST(orm_version, for_update_reads_inside_the_transaction_with_a_lock) {
                            [](const std::string& l) { return l.starts_with("BEGIN"); }),
               select);
     EXPECT_TRUE(select->ends_with(this->eng().dialect().for_update_clause())) << *select;
+    {
+        // Another connection cannot change the row while the session holds the lock.
+        engine other_engine =
+            create_engine(TestFixture::traits::independent_url(this->eng(), this->url_),
+                          {.busy_timeout = std::chrono::milliseconds(200)});
+        const auto change_it = [&] { // in memory, SQLite lets no one even connect now
+            auto other = other_engine.connect();
+            for (const auto& sql : TestFixture::traits::short_lock_wait()) other.execute_sql(sql);
+            other.execute_sql("UPDATE notes SET body = 'blocked' WHERE id = " + std::to_string(id));
+        };
+        EXPECT_THROW(change_it(), lock_timeout);
+    }
     rows[0]->body = "updated under the lock";
     s.commit();
     EXPECT_EQ(this->stored(id)->first, "updated under the lock");

@@ -65,6 +65,9 @@ struct sqlite_traits {
     /// Two transactions may both read a row before either writes it (and one then fails
     /// with a conflict); false where the second waits at its start instead.
     static constexpr bool conflicting_reads = false;
+    /// Statements that make a connection give up waiting for a row lock quickly (SQLite:
+    /// none; the engine's busy_timeout does it).
+    static std::vector<std::string> short_lock_wait() { return {}; }
     /// Text of the statement that reserves keys, as echo shows it.
     static constexpr const char* key_reservation_sql = "SELECT max(rowid) FROM";
     /// Generated keys can be reserved before the rows are sent.
@@ -171,6 +174,7 @@ struct backend_traits<postgres> {
         return url + "%20-cdefault_transaction_isolation%3Dserializable";
     }
     static constexpr bool conflicting_reads = true;
+    static std::vector<std::string> short_lock_wait() { return {"SET lock_timeout = '200ms'"}; }
     static constexpr const char* key_reservation_sql = "nextval(";
     static constexpr bool reserves_keys = true;
     // The sequence does not know about explicit keys (as with any PostgreSQL client).
@@ -207,6 +211,9 @@ struct backend_traits<mariadb> {
     // driver's URL sets no isolation level.
     static std::string serializable_url(const std::string&) { return ""; }
     static constexpr bool conflicting_reads = false;
+    static std::vector<std::string> short_lock_wait() {
+        return {"SET SESSION innodb_lock_wait_timeout = 1"};
+    }
     static constexpr const char* key_reservation_sql = nullptr; // keys are not reserved
     static constexpr bool reserves_keys = false;
     static constexpr bool generates_above_explicit_keys = true; // AUTO_INCREMENT moves up
