@@ -14,7 +14,7 @@
 // rollback rule), and a fresh commit() (the session reconnects by itself) must store what
 // the contract says is still to do.
 #include "../support/backends.hpp"
-#include "../support/sweep_workload.hpp"
+#include "../support/sweep_checks.hpp"
 
 #include <libpq-fe.h>
 

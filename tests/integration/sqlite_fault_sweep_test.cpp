@@ -14,7 +14,7 @@
 // rule), a retried commit() must store what the contract says, and after an I/O error
 // (which makes SQLite end the transaction) nothing may be sent in the ended transaction.
 #include "../support/fault_vfs.hpp"
-#include "../support/sweep_workload.hpp"
+#include "../support/sweep_checks.hpp"
 
 #include <sqlite3.h>
 
