@@ -117,8 +117,9 @@ class TABELLA_EXPORT conversion_error : public error {
 
 namespace detail {
 /// Throws the sql_error subclass that matches `sqlstate` (class 23, 40, 42...).
-[[noreturn]] TABELLA_EXPORT void throw_sql_error(const std::string& message, const std::string& sqlstate,
-                                  int native_code, const std::string& statement);
+[[noreturn]] TABELLA_EXPORT void throw_sql_error(const std::string& message,
+                                                 const std::string& sqlstate, int native_code,
+                                                 const std::string& statement);
 } // namespace detail
 
 } // namespace tabella

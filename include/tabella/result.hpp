@@ -95,7 +95,6 @@ class TABELLA_EXPORT result {
     friend class detail::connection_access; // records inserted keys
     void set_inserted_keys(std::vector<row> keys);
 
-
     std::shared_ptr<const std::vector<std::string>> columns_;
     std::vector<row> rows_;
     std::int64_t rowcount_ = 0;

@@ -115,12 +115,11 @@ result insert_rows_one_by_one(connection& conn, const insert_shape& s,
         conn,
         [&] {
             const std::size_t n = s.names.size();
-            changed = run.run_many(run.prepare(sql), flat, n,
-                                   [&](std::size_t i, const row_buffer& returned) {
-                                       inserted.push_back(keys.key(
-                                           std::span<const param_ref>(flat).subspan(i * n, n),
-                                           returned));
-                                   });
+            changed = run.run_many(
+                run.prepare(sql), flat, n, [&](std::size_t i, const row_buffer& returned) {
+                    inserted.push_back(
+                        keys.key(std::span<const param_ref>(flat).subspan(i * n, n), returned));
+                });
         },
         rows.size() > 1, true);
     result out({}, {}, changed);

@@ -111,8 +111,8 @@ void engine_state::release(std::unique_ptr<driver_connection> conn) noexcept {
         std::lock_guard lock(mutex_);
         --checked_out_;
         // An in-memory database lives while one of its connections is open: keep them all.
-        const bool keep =
-            conn && conn->is_usable() && (keeps_every_connection_ || idle_.size() < options_.pool_size);
+        const bool keep = conn && conn->is_usable() &&
+                          (keeps_every_connection_ || idle_.size() < options_.pool_size);
         if (keep)
             idle_.push_back(std::move(conn));
         else

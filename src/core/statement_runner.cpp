@@ -7,13 +7,12 @@
 namespace tabella::detail {
 
 statement_runner::statement_runner(connection& conn)
-    : conn_(conn), driver_(connection_access::driver(conn)),
-      echo_(connection_access::echo(conn)), caps_(driver_.capabilities()) {}
+    : conn_(conn), driver_(connection_access::driver(conn)), echo_(connection_access::echo(conn)),
+      caps_(driver_.capabilities()) {}
 
 void statement_runner::check_before_sending(std::size_t params) const {
     if (params > driver_.parameter_limit())
-        throw usage_error(std::to_string(params) +
-                          " parameters exceed the connection's limit of " +
+        throw usage_error(std::to_string(params) + " parameters exceed the connection's limit of " +
                           std::to_string(driver_.parameter_limit()));
     conn_.require_live_transaction();
 }
@@ -32,9 +31,10 @@ std::int64_t statement_runner::run(prepared_statement& stmt, std::span<const par
     return stmt.execute(params, out);
 }
 
-std::int64_t statement_runner::run_many(
-    prepared_statement& stmt, std::span<const param_ref> flat, std::size_t width,
-    const std::function<void(std::size_t, const row_buffer&)>& each) {
+std::int64_t
+statement_runner::run_many(prepared_statement& stmt, std::span<const param_ref> flat,
+                           std::size_t width,
+                           const std::function<void(std::size_t, const row_buffer&)>& each) {
     check_before_sending(width);
     const std::size_t sets = width ? flat.size() / width : 1;
     echo_.line(stmt.sql());
@@ -51,8 +51,7 @@ std::int64_t statement_runner::run_many(
     return changed;
 }
 
-std::int64_t statement_runner::copy(const std::string& table,
-                                    std::span<const std::string> columns,
+std::int64_t statement_runner::copy(const std::string& table, std::span<const std::string> columns,
                                     std::span<const param_ref> flat) {
     if (!caps_.copy)
         throw usage_error("insert_strategy::copy: the " + std::string(sql_dialect().name()) +

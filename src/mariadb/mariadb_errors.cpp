@@ -79,8 +79,7 @@ bool mariadb_ends_transaction(unsigned code, bool rollback_on_timeout) noexcept 
     return code == er_lock_deadlock || (code == er_lock_wait_timeout && rollback_on_timeout);
 }
 
-std::string mariadb_sqlstate(unsigned code, std::string_view sqlstate,
-                             std::string_view message) {
+std::string mariadb_sqlstate(unsigned code, std::string_view sqlstate, std::string_view message) {
     if (const char* mapped = postgres_sqlstate(code)) return mapped;
     // 1305 names a missing SAVEPOINT as well as a missing FUNCTION or PROCEDURE.
     if (code == er_sp_does_not_exist && message.starts_with("SAVEPOINT"))

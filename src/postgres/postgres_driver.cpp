@@ -1,12 +1,12 @@
 // The PostgreSQL driver on libpqxx 6.4: connections and statements with bound parameters.
 #include "postgres_conninfo.hpp"
 #include "postgres_errors.hpp"
-#include "postgres_values.hpp"
 #include "postgres_register.hpp"
+#include "postgres_values.hpp"
 #include "tabella/detail/driver.hpp"
 #include "tabella/engine.hpp"
-#include "tabella/postgres.hpp"
 #include "tabella/error.hpp"
+#include "tabella/postgres.hpp"
 #include "tabella/url.hpp"
 
 #include <pqxx/connection>

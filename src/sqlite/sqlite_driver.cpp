@@ -43,9 +43,10 @@ class sqlite_connection final : public driver_connection {
             throw connection_error("cannot open '" + u.masked() + "': " + msg);
         }
         sqlite3_extended_result_codes(db_, 1);
-        keys_ = sqlite_key_reserver(db_, [this](std::string_view sql, std::span<const param_ref> p) {
-            echo_statement(sql, p);
-        });
+        keys_ =
+            sqlite_key_reserver(db_, [this](std::string_view sql, std::span<const param_ref> p) {
+                echo_statement(sql, p);
+            });
         sqlite3_busy_timeout(db_, static_cast<int>(opts.busy_timeout.count()));
         max_params_ =
             static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));

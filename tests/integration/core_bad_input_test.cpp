@@ -97,18 +97,16 @@ TYPED_TEST(core_bad_input, nul_byte_in_text_round_trips_or_is_a_conversion_error
 TYPED_TEST(core_bad_input, names_that_need_quoting_work_end_to_end) {
     using enum column_type;
     tabella::metadata meta;
-    const auto& order = meta.add_table("order", {
-                                                    column("id", integer).primary_key(),
-                                                    column("first name", string),
-                                                    column("say \"hi\"", string),
-                                                    column("Select", integer),
-                                                    column("div", integer), // MariaDB's
-                                                });
+    const auto& order =
+        meta.add_table("order", {
+                                    column("id", integer).primary_key(),
+                                    column("first name", string), column("say \"hi\"", string),
+                                    column("Select", integer), column("div", integer), // MariaDB's
+                                });
     meta.create_all(this->eng());
     auto conn = this->eng().connect();
-    auto r = conn.execute(
-        order.insert().values(
-            {{"first name", "A"}, {"say \"hi\"", "q"}, {"Select", 3}, {"div", 4}}));
+    auto r = conn.execute(order.insert().values(
+        {{"first name", "A"}, {"say \"hi\"", "q"}, {"Select", 3}, {"div", 4}}));
     EXPECT_EQ(r.inserted_primary_key()[0], value(1));
     auto row =
         conn.execute(order.select().where(order.c("Select") == 3).order_by(order.c("first name")))

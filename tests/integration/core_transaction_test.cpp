@@ -59,10 +59,10 @@ TYPED_TEST(core_transaction, echo_shows_statement_parameters_and_commit) {
     std::string ph1, ph2, returning = " RETURNING id";
     conn.dialect().append_placeholder(ph1, 1);
     conn.dialect().append_placeholder(ph2, 2);
-    const std::vector<std::string> expected{
-        std::string(conn.dialect().begin_sql(true)),
-        "INSERT INTO students (name, lastname) VALUES (" + ph1 + ", " + ph2 + ")" + returning,
-        "('Bob', 'Chrismansyah')", "COMMIT"};
+    const std::vector<std::string> expected{std::string(conn.dialect().begin_sql(true)),
+                                            "INSERT INTO students (name, lastname) VALUES (" + ph1 +
+                                                ", " + ph2 + ")" + returning,
+                                            "('Bob', 'Chrismansyah')", "COMMIT"};
     ASSERT_GE(this->echo_lines_.size(), expected.size());
     EXPECT_EQ(std::vector<std::string>(this->echo_lines_.begin(), this->echo_lines_.begin() + 4),
               expected);

@@ -1,7 +1,7 @@
 // Every SQLite keyword is quoted by both dialects (checked against SQLite's own list).
 #include <tabella/dialect.hpp>
-#include <tabella/sqlite.hpp>
 #include <tabella/postgres.hpp>
+#include <tabella/sqlite.hpp>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
