@@ -11,6 +11,15 @@
 namespace tabella::detail {
 namespace {
 
+// Binds every column of `obj` but the key into `out` (column_count() - 1 values): the row
+// of an INSERT whose key the database generates.
+void bind_without_key(const entity_mapping& m, const void* obj, param_ref* out) {
+    param_ref all[64];
+    m.bind_row(obj, all);
+    std::copy(all, all + m.key_index, out);
+    std::copy(all + m.key_index + 1, all + m.column_count(), out + m.key_index);
+}
+
 std::vector<std::string> column_names(const entity_mapping& m, bool with_key) {
     std::vector<std::string> out;
     for (std::size_t c = 0; c < m.column_count(); ++c)
@@ -135,12 +144,8 @@ bool returning_writer::write(std::span<const std::uint32_t> entries, std::size_t
     const auto& m = *t_.map;
     const std::size_t width = columns_.size();
     params_.resize(entries.size() * width);
-    param_ref all[64];
-    for (std::size_t r = 0; r < entries.size(); ++r) {
-        m.bind_row(t_.objects[entries[r]], all);
-        std::copy(all + m.key_index + 1, all + m.column_count(), all + m.key_index);
-        std::copy(all, all + width, params_.begin() + static_cast<std::ptrdiff_t>(r * width));
-    }
+    for (std::size_t r = 0; r < entries.size(); ++r)
+        bind_without_key(m, t_.objects[entries[r]], params_.data() + r * width);
     const dialect& d = run_.sql_dialect();
     std::string sql = d.insert(m.table.name(), columns_, entries.size());
     sql += d.returning(m.table.columns()[m.key_index].name(), columns_);
@@ -205,10 +210,9 @@ row_by_row_writer::row_by_row_writer(statement_runner& run, table_runtime& t)
 
 void row_by_row_writer::write(std::uint32_t entry, std::size_t total) {
     const auto& m = *t_.map;
-    param_ref all[64];
-    m.bind_row(t_.objects[entry], all);
-    std::copy(all + m.key_index + 1, all + m.column_count(), all + m.key_index);
-    const std::span<const param_ref> params(all, m.column_count() - 1);
+    param_ref row[64];
+    bind_without_key(m, t_.objects[entry], row);
+    const std::span<const param_ref> params(row, m.column_count() - 1);
     row_buffer returned;
     try {
         execute_checked(run_, stmt_, params, 1, m, row_check::insert, &returned);
