@@ -23,7 +23,7 @@ TYPED_TEST(orm_failures, nothing_of_a_transaction_the_database_ended_is_committe
     using traits = typename TestFixture::traits;
     if (!traits::can_fill_database) GTEST_SKIP() << "no way to fill this database from a test";
     for (const auto strategy : {insert_strategy::automatic, insert_strategy::row_by_row}) {
-        SCOPED_TRACE(this->name_of(strategy));
+        SCOPED_TRACE(std::string(name_of(strategy)));
         this->exec({"DELETE FROM students"});
         this->seed_students({101, 102});
         auto conn = this->eng().connect();

@@ -122,21 +122,13 @@ TYPED_TEST(orm_keys, values_a_trigger_changes_do_not_misplace_keys) {
     // The rows a multi-row RETURNING gives back then differ from the rows sent: the keys
     // must still reach the right objects (row by row where their order cannot be checked).
     for (const auto strategy : TestFixture::traits::strategies()) {
-        SCOPED_TRACE(this->name_of(strategy));
-        this->exec({"DROP TABLE IF EXISTS items", std::string("CREATE TABLE items (id ") +
-                                                      TestFixture::traits::generated_key +
-                                                      ", label TEXT NOT NULL)"});
-        this->exec(TestFixture::traits::upper_label_trigger());
+        SCOPED_TRACE(std::string(name_of(strategy)));
+        this->recreate_items(TestFixture::traits::generated_key,
+                             TestFixture::traits::upper_label_trigger());
         auto conn = this->eng().connect();
         session s(conn, {.strategy = strategy});
         auto objs = s.add_all(this->make_items(30, "mixed-"));
-        try {
-            s.commit();
-        } catch (const error& e) {
-            if (!this->may_refuse(strategy)) ADD_FAILURE() << e.what();
-            this->expect_items_untouched(conn, objs, 0);
-            continue;
-        }
+        if (!this->commit_unless_refused(s, conn, strategy, objs, 0)) continue;
         const auto rows = this->item_rows();
         ASSERT_EQ(rows.size(), 30u);
         for (const auto& o : objs) {
@@ -153,21 +145,12 @@ TYPED_TEST(orm_keys, keys_assigned_by_a_trigger_reach_the_objects) {
     const auto trigger = TestFixture::traits::key_assigning_trigger();
     if (trigger.empty()) GTEST_SKIP() << "triggers of this backend cannot assign the key";
     for (const auto strategy : TestFixture::traits::strategies()) {
-        SCOPED_TRACE(this->name_of(strategy));
-        this->exec({"DROP TABLE IF EXISTS items", std::string("CREATE TABLE items (id ") +
-                                                      TestFixture::traits::generated_key +
-                                                      ", label TEXT NOT NULL)"});
-        this->exec(trigger);
+        SCOPED_TRACE(std::string(name_of(strategy)));
+        this->recreate_items(TestFixture::traits::generated_key, trigger);
         auto conn = this->eng().connect();
         session s(conn, {.strategy = strategy});
         auto objs = s.add_all(this->make_items(20, "trigger-"));
-        try {
-            s.commit();
-        } catch (const error& e) {
-            if (!this->may_refuse(strategy)) ADD_FAILURE() << e.what();
-            this->expect_items_untouched(conn, objs, 0);
-            continue;
-        }
+        if (!this->commit_unless_refused(s, conn, strategy, objs, 0)) continue;
         EXPECT_EQ(this->count("items"), 20);
         this->expect_items_stored(objs);
     }
@@ -177,10 +160,8 @@ TYPED_TEST(orm_keys, a_key_column_the_database_does_not_fill_never_yields_made_u
     // SQLite: INT PRIMARY KEY is not the rowid (the column stays NULL and the rowid is not
     // the key); PostgreSQL: a key without a default.
     for (const auto strategy : TestFixture::traits::strategies()) {
-        SCOPED_TRACE(this->name_of(strategy));
-        this->exec({"DROP TABLE IF EXISTS items", std::string("CREATE TABLE items (id ") +
-                                                      TestFixture::traits::ungenerated_key +
-                                                      ", label TEXT NOT NULL)"});
+        SCOPED_TRACE(std::string(name_of(strategy)));
+        this->recreate_items(TestFixture::traits::ungenerated_key);
         auto conn = this->eng().connect();
         session s(conn, {.strategy = strategy});
         auto objs = s.add_all(this->make_items(5, "plain-"));
@@ -196,8 +177,7 @@ TYPED_TEST(orm_keys, a_key_column_the_database_does_not_fill_never_yields_made_u
 }
 
 TYPED_TEST(orm_keys, an_autoincrement_key_is_never_reused) {
-    this->exec({std::string("CREATE TABLE items (id ") + TestFixture::traits::autoincrement_key +
-                ", label TEXT NOT NULL)"});
+    this->recreate_items(TestFixture::traits::autoincrement_key);
     auto conn = this->eng().connect(); // sees the table empty first
     {
         session s(conn);
@@ -221,22 +201,14 @@ TYPED_TEST(orm_keys, triggers_are_seen_however_their_table_is_spelled) {
     if (TestFixture::traits::shadow_rows_trigger().empty())
         GTEST_SKIP() << "triggers of this backend cannot write their own table";
     for (const auto strategy : TestFixture::traits::strategies()) {
-        SCOPED_TRACE(this->name_of(strategy));
-        this->exec({"DROP TABLE IF EXISTS items", std::string("CREATE TABLE items (id ") +
-                                                      TestFixture::traits::generated_key +
-                                                      ", label TEXT NOT NULL)"});
-        this->exec(TestFixture::traits::shadow_rows_trigger()); // ON ITEMS
+        SCOPED_TRACE(std::string(name_of(strategy)));
+        this->recreate_items(TestFixture::traits::generated_key,
+                             TestFixture::traits::shadow_rows_trigger()); // ON ITEMS
         this->exec({"INSERT INTO items (label) VALUES ('earlier')"});
         auto conn = this->eng().connect();
         session s(conn, {.strategy = strategy});
         auto objs = s.add_all(this->make_items(30, "item-"));
-        try {
-            s.commit();
-        } catch (const error& e) {
-            if (!this->may_refuse(strategy)) ADD_FAILURE() << e.what();
-            this->expect_items_untouched(conn, objs, 2);
-            continue;
-        }
+        if (!this->commit_unless_refused(s, conn, strategy, objs, 2)) continue;
         EXPECT_EQ(this->count("items"), 2 + 60); // every row, and its shadow
         this->expect_items_stored(objs);
         const auto rows = this->item_rows();

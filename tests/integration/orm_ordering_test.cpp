@@ -66,8 +66,8 @@ TYPED_TEST(orm_ordering, children_added_before_their_parents_get_the_parents_key
     for (const auto strategy : TestFixture::traits::strategies()) {
         for (const std::size_t page_size : {std::size_t{2}, std::size_t{0}}) {
             for (const bool chain : {true, false}) {
-                SCOPED_TRACE(this->name_of(strategy) + ", page_size " + std::to_string(page_size) +
-                             (chain ? ", chain" : ", tree"));
+                SCOPED_TRACE(std::string(name_of(strategy)) + ", page_size " +
+                             std::to_string(page_size) + (chain ? ", chain" : ", tree"));
                 // Unlinked first: InnoDB checks a foreign key at each row, not at the end
                 // of the statement.
                 this->exec({"UPDATE nodes SET parent = NULL", "DELETE FROM nodes"});
@@ -149,7 +149,7 @@ TYPED_TEST(orm_ordering, rows_dropped_by_a_trigger_fail_the_flush_atomically) {
     this->exec(TestFixture::traits::skip_rows_trigger());
     this->seed_students({101});
     for (const auto strategy : TestFixture::traits::strategies()) {
-        SCOPED_TRACE(this->name_of(strategy));
+        SCOPED_TRACE(std::string(name_of(strategy)));
         const auto before = this->count("students");
         auto conn = this->eng().connect();
         session s(conn, {.strategy = strategy});

@@ -195,12 +195,7 @@ class postgres_fault_sweep : public ::testing::TestWithParam<sweep_param> {
 
         std::optional<workload> w;
         try {
-            std::vector<student*> persistent = s.query<student>().order_by(&student::id).all();
-            auto earlier = s.add_all(workload::new_students(20, "earlier"));
-            s.commit();
-            for (auto& e : earlier) persistent.push_back(&e);
-            if (persistent.size() != baseline_rows + 20)
-                throw std::runtime_error("loaded " + std::to_string(persistent.size()) + " rows");
+            auto persistent = workload::persistent_objects(s, baseline_rows);
             w.emplace(s, std::move(persistent), admin_->rows(), p.split);
         } catch (const std::exception& e) {
             f.fail("the workload can be set up without faults", k, describe(e));

@@ -211,12 +211,7 @@ class sqlite_fault_sweep : public ::testing::TestWithParam<sweep_param> {
         std::optional<workload> w;
         try {
             // Persistent objects of two kinds: loaded, and inserted by an earlier commit.
-            std::vector<student*> persistent = s.query<student>().order_by(&student::id).all();
-            auto earlier = s.add_all(workload::new_students(20, "earlier"));
-            s.commit();
-            for (auto& e : earlier) persistent.push_back(&e);
-            if (persistent.size() != baseline_rows + 20)
-                throw std::runtime_error("loaded " + std::to_string(persistent.size()) + " rows");
+            auto persistent = workload::persistent_objects(s, baseline_rows);
             rows_t before = raw_db(path, vfs_->real_vfs_name()).rows();
             w.emplace(s, std::move(persistent), std::move(before), p.split);
         } catch (const std::exception& e) {

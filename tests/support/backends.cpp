@@ -20,51 +20,57 @@ std::string sqlite_file::url() {
     return "sqlite:///" + file.string(); // absolute path: sqlite:////tmp/...
 }
 
-#ifdef TABELLA_TEST_WITH_POSTGRES_DRIVER
+#if defined(TABELLA_TEST_WITH_POSTGRES_DRIVER) || defined(TABELLA_TEST_WITH_MARIADB_DRIVER)
 namespace {
 
-// ctest runs test processes in parallel against one database, and every test uses the
-// same table names: each postgres::url() gets a schema of its own, made the search_path
-// of every connection through libpq's `options`. The schemas of a process are dropped
-// when it exits.
-class schema_cleanup {
+// ctest runs test processes in parallel against one server, and every test uses the same
+// table names: each url() gets a namespace of its own (a PostgreSQL schema, a MariaDB
+// database), dropped when the process exits by the statements this object collects.
+class drop_at_exit {
   public:
-    explicit schema_cleanup(std::string dsn) : dsn_(std::move(dsn)) {}
-    schema_cleanup(const schema_cleanup&) = delete;
-    schema_cleanup& operator=(const schema_cleanup&) = delete;
-    ~schema_cleanup() {
+    explicit drop_at_exit(std::string dsn) : dsn_(std::move(dsn)) {}
+    drop_at_exit(const drop_at_exit&) = delete;
+    drop_at_exit& operator=(const drop_at_exit&) = delete;
+    ~drop_at_exit() {
         try {
             auto conn = create_engine(dsn_).connect();
-            for (const auto& schema : schemas_)
-                conn.execute_sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            for (const auto& sql : statements_) conn.execute_sql(sql);
         } catch (const std::exception&) {
             // The server may be gone already; its data directory goes with it.
         }
     }
-    void add(std::string schema) { schemas_.push_back(std::move(schema)); }
+    void add(std::string sql) { statements_.push_back(std::move(sql)); }
 
   private:
     std::string dsn_;
-    std::vector<std::string> schemas_;
+    std::vector<std::string> statements_;
 };
 
-std::string create_schema(const std::string& dsn) {
+// A name no other test process uses: pids repeat across runs, hence the salt.
+std::string unique_name() {
     static std::atomic<int> counter{0};
-    static const auto salt = std::random_device{}(); // pids repeat across runs
+    static const auto salt = std::random_device{}();
     char name[64];
     std::snprintf(name, sizeof name, "t_%d_%d_%08x", static_cast<int>(::getpid()), counter++,
                   static_cast<unsigned>(salt));
-    create_engine(dsn).connect().execute_sql(std::string("CREATE SCHEMA ") + name);
     return name;
 }
 
+} // namespace
+#endif
+
+#ifdef TABELLA_TEST_WITH_POSTGRES_DRIVER
+namespace {
+
+// The schema is made the search_path of every connection through libpq's `options`.
 std::string isolated_url(const std::string& dsn) {
     if (parse_url(dsn).query.contains("options"))
         ADD_FAILURE() << "TABELLA_TEST_POSTGRES_DSN must not set options=; the tests use it";
+    const auto schema = unique_name();
+    create_engine(dsn).connect().execute_sql("CREATE SCHEMA " + schema);
     // Made after the first engine, so it is destroyed before tabella's own statics.
-    const auto schema = create_schema(dsn);
-    static schema_cleanup cleanup(dsn);
-    cleanup.add(schema);
+    static drop_at_exit cleanup(dsn);
+    cleanup.add("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     // url.cpp percent-decodes query values: options=-csearch_path=<schema>.
     return dsn + (dsn.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
            schema;
@@ -91,38 +97,14 @@ std::string postgres::url() {
 #ifdef TABELLA_TEST_WITH_MARIADB_DRIVER
 namespace {
 
-// As with PostgreSQL's schemas: each mariadb::url() gets a database of its own (binary
-// collation, so text compares as on the other databases), dropped when the process exits.
-class database_cleanup {
-  public:
-    explicit database_cleanup(std::string dsn) : dsn_(std::move(dsn)) {}
-    database_cleanup(const database_cleanup&) = delete;
-    database_cleanup& operator=(const database_cleanup&) = delete;
-    ~database_cleanup() {
-        try {
-            auto conn = create_engine(dsn_).connect();
-            for (const auto& db : databases_) conn.execute_sql("DROP DATABASE IF EXISTS " + db);
-        } catch (const std::exception&) {
-            // The server may be gone already; its data directory goes with it.
-        }
-    }
-    void add(std::string db) { databases_.push_back(std::move(db)); }
-
-  private:
-    std::string dsn_;
-    std::vector<std::string> databases_;
-};
-
+// A database of its own, with a binary collation so text compares as on the other
+// databases.
 std::string isolated_mariadb_url(const std::string& dsn) {
-    static std::atomic<int> counter{0};
-    static const auto salt = std::random_device{}();
-    char name[64];
-    std::snprintf(name, sizeof name, "t_%d_%d_%08x", static_cast<int>(::getpid()), counter++,
-                  static_cast<unsigned>(salt));
-    create_engine(dsn).connect().execute_sql(std::string("CREATE DATABASE ") + name +
+    const auto name = unique_name();
+    create_engine(dsn).connect().execute_sql("CREATE DATABASE " + name +
                                              " CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
-    static database_cleanup cleanup(dsn);
-    cleanup.add(name);
+    static drop_at_exit cleanup(dsn);
+    cleanup.add("DROP DATABASE IF EXISTS " + name);
     // mariadb://user@host:port/<database>[?options]: replace the database.
     const auto query = std::min(dsn.find('?'), dsn.size());
     const auto path = std::min(dsn.find('/', dsn.find("://") + 3), query);

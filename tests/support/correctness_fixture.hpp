@@ -5,6 +5,7 @@
 
 #include "backend_traits.hpp"
 #include "correctness_models.hpp"
+#include "names.hpp"
 #include "orm_fixture.hpp"
 
 #include <initializer_list>
@@ -137,20 +138,28 @@ class correctness_test : public orm_test<Backend> {
     static bool may_refuse(insert_strategy s) {
         return s == insert_strategy::reserve_keys || s == insert_strategy::copy;
     }
-    static std::string name_of(insert_strategy s) {
-        switch (s) {
-        case insert_strategy::automatic:
-            return "automatic";
-        case insert_strategy::reserve_keys:
-            return "reserve_keys";
-        case insert_strategy::row_by_row:
-            return "row_by_row";
-        case insert_strategy::copy:
-            return "copy";
-        case insert_strategy::returning:
-            return "returning";
+
+    /// Drops items and creates it anew with the key column `key` (a traits definition),
+    /// then runs `then` (triggers...), through other().
+    void recreate_items(const char* key, const std::vector<std::string>& then = {}) {
+        exec({"DROP TABLE IF EXISTS items",
+              std::string("CREATE TABLE items (id ") + key + ", label TEXT NOT NULL)"});
+        if (!then.empty()) exec(then);
+    }
+
+    /// Commits `s`, whose strategy is `strategy`. True when it committed; false when it
+    /// failed, which only a strategy that may refuse the table may do, and then with the
+    /// objects `objs` unkeyed and `rows_before` rows in items, as `conn` sees them.
+    bool commit_unless_refused(session& s, connection& conn, insert_strategy strategy,
+                               std::span<const models::item> objs, std::int64_t rows_before) {
+        try {
+            s.commit();
+            return true;
+        } catch (const error& e) {
+            if (!may_refuse(strategy)) ADD_FAILURE() << e.what();
+            expect_items_untouched(conn, objs, rows_before);
+            return false;
         }
-        return "?";
     }
 };
 

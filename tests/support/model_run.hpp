@@ -6,6 +6,7 @@
 #include "model_clients.hpp"
 #include "model_runner.hpp"
 #include "model_session.hpp"
+#include "names.hpp"
 
 #include <tabella/tabella.hpp>
 
@@ -19,8 +20,8 @@
 
 namespace tabella::testing::model {
 
-using model::name_of; // the object_state one, next to the overloads below
 using models::student;
+using testing::name_of; // insert_strategy and object_state, next to the overloads below
 
 enum class outcome { ok, unique, connection, disk_full, usage, other };
 
@@ -38,22 +39,6 @@ inline const char* name_of(outcome o) {
         return "usage_error";
     case outcome::other:
         return "another error";
-    }
-    return "?";
-}
-
-inline const char* name_of(insert_strategy s) {
-    switch (s) {
-    case insert_strategy::automatic:
-        return "automatic";
-    case insert_strategy::reserve_keys:
-        return "reserve_keys";
-    case insert_strategy::row_by_row:
-        return "row_by_row";
-    case insert_strategy::copy:
-        return "copy";
-    case insert_strategy::returning:
-        return "returning";
     }
     return "?";
 }

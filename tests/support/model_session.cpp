@@ -55,20 +55,6 @@ std::string difference(const table& database, const table& expected) {
     return out.str();
 }
 
-const char* name_of(object_state s) {
-    switch (s) {
-    case object_state::pending:
-        return "pending";
-    case object_state::persistent:
-        return "persistent";
-    case object_state::deleted:
-        return "deleted";
-    case object_state::detached:
-        return "detached";
-    }
-    return "?";
-}
-
 std::size_t session_model::add_pending(models::student* p, const models::student& members) {
     object o;
     o.ptr = p;
@@ -243,6 +229,12 @@ std::vector<std::string> session_model::apply_flush() {
     return problems;
 }
 
+void session_model::transaction_over() {
+    touched.clear();
+    tx_work = false;
+    levels.clear();
+}
+
 void session_model::commit() {
     committed = txview;
     for (auto& o : objects) {
@@ -251,9 +243,7 @@ void session_model::commit() {
         o.inserted_in_tx = false;
         o.key_generated = false;
     }
-    touched.clear();
-    tx_work = false;
-    levels.clear();
+    transaction_over();
 }
 
 void session_model::reload(object& o, std::int64_t key, const table& from) {
@@ -291,9 +281,7 @@ void session_model::rollback() {
         o.key_generated = false;
     }
     txview = committed;
-    touched.clear();
-    tx_work = false;
-    levels.clear();
+    transaction_over();
 }
 
 void session_model::begin_nested() {
@@ -366,9 +354,7 @@ void session_model::database_ended_transaction() {
         o.key_generated = false;
     }
     txview = committed;
-    touched.clear();
-    tx_work = false;
-    levels.clear();
+    transaction_over();
 }
 
 std::optional<std::string> session_model::ambiguity() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models.hpp"
+#include "names.hpp"
 
 #include <tabella/session.hpp>
 
@@ -35,7 +36,7 @@ using table = std::map<std::int64_t, row>;
 [[nodiscard]] std::string describe(std::int64_t key, const row& r);
 /// The keys and rows that differ between two tables, one line each.
 [[nodiscard]] std::string difference(const table& database, const table& expected);
-[[nodiscard]] const char* name_of(object_state s);
+using testing::name_of; // object_state (names.hpp)
 
 enum class origin { added, loaded };
 
@@ -101,6 +102,9 @@ class session_model {
     void rollback_nested();
     /// The database ended the transaction during a flush (killed backend, SQLite full).
     void database_ended_transaction();
+    /// After a commit, a rollback or a lost transaction: no work, savepoint or touched row
+    /// of a transaction is left.
+    void transaction_over();
 
     /// Why the outcome of the next flush, rollback or lost transaction would depend on
     /// something docs/session.md leaves open (the order of statements in a flush...), if it

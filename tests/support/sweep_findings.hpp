@@ -3,6 +3,7 @@
 #pragma once
 
 #include "models.hpp"
+#include "names.hpp"
 
 #include <tabella/tabella.hpp>
 
@@ -20,6 +21,7 @@
 #include <set>
 #include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <typeinfo>
@@ -41,20 +43,6 @@ inline std::string describe(const row& r) {
     const auto& last = std::get<1>(r);
     return "(" + std::get<0>(r) + ", " + (last.size() > 20 ? last.substr(0, 20) + "..." : last) +
            ", " + (std::get<2>(r) ? std::to_string(*std::get<2>(r)) : "NULL") + ")";
-}
-
-inline const char* state_name(object_state s) {
-    switch (s) {
-    case object_state::pending:
-        return "pending";
-    case object_state::persistent:
-        return "persistent";
-    case object_state::deleted:
-        return "deleted";
-    case object_state::detached:
-        return "detached";
-    }
-    return "?";
 }
 
 /// "tabella::connection_error: <message>".

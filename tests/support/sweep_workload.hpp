@@ -21,6 +21,19 @@ class workload {
         return out;
     }
 
+    /// Persistent objects of both kinds, for the constructor: every row of the table
+    /// (`rows` of them) loaded, and 20 objects that an earlier commit of `s` inserted.
+    /// Throws std::runtime_error when the load misses rows.
+    static std::vector<student*> persistent_objects(session& s, std::size_t rows) {
+        std::vector<student*> persistent = s.query<student>().order_by(&student::id).all();
+        auto earlier = s.add_all(new_students(20, "earlier"));
+        s.commit();
+        for (auto& e : earlier) persistent.push_back(&e);
+        if (persistent.size() != rows + 20)
+            throw std::runtime_error("loaded " + std::to_string(persistent.size()) + " rows");
+        return persistent;
+    }
+
     /// `persistent`: every object of the session that has a committed row, `before`: the
     /// table as an independent connection reads it now. The transaction changes some
     /// objects, removes a run of them (whole pages of the table, so that the file shrinks
@@ -206,7 +219,7 @@ class workload {
                                   ctx,
                               point, [&] {
                                   return "object with key " + std::to_string(*p.id) + " is " +
-                                         state_name(got);
+                                         name_of(got);
                               }))
                     break;
                 continue;
@@ -219,7 +232,7 @@ class workload {
                               " objects whose row exists are persistent" + ctx,
                           point, [&] {
                               return "object with key " + std::to_string(*p.id) + " is " +
-                                     state_name(got);
+                                     name_of(got);
                           }))
                 break;
             if (!f.expect(row_of(p) == it->second,
@@ -247,8 +260,8 @@ class workload {
                                               : "objects added after the first flush";
         for (std::size_t i = from; i < to; ++i) {
             const auto got = s.state_of(*inserted_[i]);
-            if (!f.expect(got == want, which + " are " + state_name(want) + ctx, point, [&] {
-                    return "new object " + std::to_string(i) + " is " + state_name(got);
+            if (!f.expect(got == want, which + " are " + name_of(want) + ctx, point, [&] {
+                    return "new object " + std::to_string(i) + " is " + name_of(got);
                 }))
                 break;
         }
@@ -269,10 +282,10 @@ class workload {
         const auto got = s.state_of(*persistent_[i]);
         return f.expect(got == want,
                         std::string(removed_[i] ? "removed" : "other") +
-                            " persistent objects are " + state_name(want) + ctx,
+                            " persistent objects are " + name_of(want) + ctx,
                         point, [&] {
                             return "object with key " + std::to_string(*persistent_[i]->id) +
-                                   " is " + state_name(got);
+                                   " is " + name_of(got);
                         });
     }
     void expect_values(findings& f, int point, const std::string& ctx, const std::vector<row>& want,
