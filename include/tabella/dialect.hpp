@@ -85,6 +85,20 @@ class TABELLA_EXPORT dialect {
     /// DELETE FROM t WHERE key IN (p1, ..., pn).
     [[nodiscard]] std::string delete_by_keys(std::string_view table, std::string_view key_column,
                                              std::size_t count) const;
+    /// UPDATE t SET c1 = p1, ... WHERE k1 = p AND k2 = p ... [AND version = p]: the row
+    /// addressed by every column of its primary key (and, when `version_column` is not
+    /// empty, by its version too). Parameters: the set values, the key, the version.
+    [[nodiscard]] std::string update_by_key(std::string_view table,
+                                            std::span<const std::string_view> set_columns,
+                                            std::span<const std::string_view> key_columns,
+                                            std::string_view version_column) const;
+    /// DELETE FROM t for `count` rows, each addressed by its key columns (and version, when
+    /// `version_column` is not empty): `k IN (...)` for one unversioned key column, else
+    /// `(k1 = p AND k2 = p ...) OR ...`. Parameters row by row.
+    [[nodiscard]] std::string delete_by_keys(std::string_view table,
+                                             std::span<const std::string_view> key_columns,
+                                             std::string_view version_column,
+                                             std::size_t count) const;
     /// " RETURNING column", appended to an INSERT to read back what the database generated.
     [[nodiscard]] std::string returning(std::string_view column) const;
     /// " RETURNING first, more[0], more[1]...".

@@ -29,7 +29,9 @@ enum class column_type : std::uint8_t {
     text,        ///< unbounded text
     boolean,
     blob,      ///< bytes
-    timestamp, ///< point in time, UTC, microseconds
+    timestamp, ///< point in time, UTC, microseconds, years 1 to 9999
+    uuid,      ///< tabella::uuid: uuid on PostgreSQL, 16 bytes elsewhere
+    date,      ///< calendar date (std::chrono::year_month_day), years 1 to 9999
 };
 
 /// A column reference to `table.column`, as used by FOREIGN KEY.

@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tabella {
@@ -142,13 +144,17 @@ class TABELLA_EXPORT session {
                       "std::move(vector) or a temporary, then use the span add_all() returns.");
     }
 
-    /// The object of type T with primary key `key`: the tracked object if the session has
-    /// it (the same address every time), else loaded from the database; nullptr if none.
-    template <class T>
-    [[nodiscard]] T* get(std::int64_t key) {
-        return static_cast<T*>(get_raw(detail::mapping_of<T>(), key));
+    /// The object of type T with primary key `key` (one value per key column, in the order
+    /// of table_traits<T>::primary_key): the tracked object if the session has it (the same
+    /// address every time), else loaded from the database; nullptr if none.
+    /// `s.get<student>(7)`, `s.get<country>(std::string("ID"))`, `s.get<order_line>(o, n)`.
+    template <class T, class... K>
+    [[nodiscard]] T* get(const K&... key) {
+        constexpr std::size_t parts = detail::key_names<T>().size();
+        static_assert(sizeof...(K) == parts,
+                      "tabella: session::get<T>() takes one value per primary-key column of T.");
+        return get_parts<T>(std::make_index_sequence<parts>{}, key...);
     }
-
     /// A query for objects of type T: `.where(col(&T::age) >= 18).order_by(&T::name).all()`.
     template <class T>
     [[nodiscard]] tabella::query<T> query() {
@@ -213,11 +219,22 @@ class TABELLA_EXPORT session {
     [[nodiscard]] std::size_t pending_count() const noexcept;
 
   private:
+    template <class T, std::size_t... I, class... K>
+    T* get_parts(std::index_sequence<I...>, const K&... key) {
+        const auto& m = detail::mapping_of<T>();
+        // Each value converted to its key member's type, then bound as that member is.
+        const std::tuple<detail::key_part_t<T, I>...> parts{
+            static_cast<detail::key_part_t<T, I>>(key)...};
+        const param_ref refs[] = {
+            detail::member_traits<detail::key_part_t<T, I>>::bind(std::get<I>(parts))...};
+        return static_cast<T*>(get_raw(m, refs));
+    }
+
     /// The state; throws usage_error for a closed or moved-from session.
     detail::session_state& state();
     detail::object_store& store_for(const detail::entity_mapping& m);
     void track(const detail::entity_mapping& m, void* first, std::size_t count, std::size_t stride);
-    void* get_raw(const detail::entity_mapping& m, std::int64_t key);
+    void* get_raw(const detail::entity_mapping& m, std::span<const param_ref> key);
     void remove_raw(const detail::entity_mapping& m, void* obj);
     [[nodiscard]] object_state state_of_raw(const detail::entity_mapping& m, const void* obj) const;
     void expunge_raw(const detail::entity_mapping& m, void* obj);

@@ -3,10 +3,13 @@
 
 #include "tabella/export.hpp"
 
+#include "tabella/uuid.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,12 +19,24 @@
 namespace tabella {
 
 /// The kinds of value tabella moves between C++ and the database.
-enum class value_kind : std::uint8_t { null, integer, real, boolean, text, blob, timestamp };
+/// (New kinds are appended: the numbering of the others stays.)
+enum class value_kind : std::uint8_t {
+    null,
+    integer,
+    real,
+    boolean,
+    text,
+    blob,
+    timestamp,
+    uuid, ///< a tabella::uuid
+    date, ///< a calendar date, std::chrono::year_month_day
+};
 
 /// Human-readable name of a kind ("integer", "text"...), for error messages.
 [[nodiscard]] TABELLA_EXPORT std::string_view to_string(value_kind kind) noexcept;
 
-/// Time points are stored with microsecond precision (PostgreSQL's precision).
+/// Time points are stored with microsecond precision (PostgreSQL's precision). The
+/// databases store years 1 to 9999 (UTC); drivers refuse others with conversion_error.
 using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 /// Binary data.
 using blob = std::vector<std::byte>;
@@ -30,10 +45,16 @@ using blob = std::vector<std::byte>;
 /// object it was taken from, which must outlive the statement execution.
 struct TABELLA_EXPORT param_ref {
     value_kind kind = value_kind::null;
-    std::int64_t integer = 0;   ///< integer, boolean (0/1) and timestamp (microseconds)
+    /// integer, boolean (0/1), timestamp (microseconds since 1970-01-01 00:00 UTC) and
+    /// date (days since 1970-01-01)
+    std::int64_t integer = 0;
     double real = 0.0;          ///< real
-    const void* data = nullptr; ///< text (UTF-8 bytes, not NUL-terminated) or blob
-    std::size_t size = 0;       ///< byte count of data
+    const void* data = nullptr; ///< text (UTF-8 bytes, not NUL-terminated), blob, uuid
+    std::size_t size = 0;       ///< byte count of data (16 for a uuid)
+
+    /// The day count of_date gives a date that is not on the calendar (February 30th):
+    /// outside every database's range, so that binding it is a conversion_error.
+    static constexpr std::int64_t invalid_date = std::numeric_limits<std::int64_t>::min();
 
     [[nodiscard]] std::string_view text() const noexcept {
         return {static_cast<const char*>(data), size};
@@ -57,11 +78,27 @@ struct TABELLA_EXPORT param_ref {
     [[nodiscard]] static param_ref of_timestamp(timestamp t) noexcept {
         return {value_kind::timestamp, t.time_since_epoch().count(), 0.0, nullptr, 0};
     }
+    /// Points at the 16 bytes of `u`, which must outlive the statement execution.
+    [[nodiscard]] static param_ref of_uuid(const uuid& u) noexcept {
+        return {value_kind::uuid, 0, 0.0, u.bytes.data(), u.bytes.size()};
+    }
+    [[nodiscard]] static param_ref of_date(std::chrono::year_month_day d) noexcept {
+        return {value_kind::date,
+                d.ok() ? std::chrono::sys_days(d).time_since_epoch().count() : invalid_date, 0.0,
+                nullptr, 0};
+    }
+    /// The uuid a uuid view points at.
+    [[nodiscard]] uuid uuid_value() const noexcept {
+        uuid u;
+        const auto* p = static_cast<const std::uint8_t*>(data);
+        for (std::size_t i = 0; i < u.bytes.size() && i < size; ++i) u.bytes[i] = p[i];
+        return u;
+    }
 };
 
-/// One database value that owns its data: NULL, integer, real, boolean, text, blob or
-/// timestamp. Converts to C++ types with `as<T>()`, which throws `conversion_error` when
-/// the value does not fit T.
+/// One database value that owns its data: NULL, integer, real, boolean, text, blob,
+/// timestamp, uuid or date. Converts to C++ types with `as<T>()`, which throws `conversion_error`
+/// when the value does not fit T.
 class TABELLA_EXPORT value {
   public:
     value() noexcept = default;
@@ -82,6 +119,11 @@ class TABELLA_EXPORT value {
     value(timestamp v) noexcept : v_(v) {}
     value(std::chrono::system_clock::time_point v) noexcept
         : v_(std::chrono::time_point_cast<std::chrono::microseconds>(v)) {}
+    /// A day as a time point is a timestamp (its midnight), as before dates were values.
+    value(std::chrono::sys_days v) noexcept : v_(timestamp(v)) {}
+    value(const uuid& v) noexcept : v_(v) {}
+    /// Throws conversion_error for a date that is not on the calendar (February 30th).
+    value(std::chrono::year_month_day v);
     template <class T>
     value(const std::optional<T>& v) : value() {
         if (v) *this = value(*v);
@@ -93,9 +135,14 @@ class TABELLA_EXPORT value {
     [[nodiscard]] value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
     [[nodiscard]] bool is_null() const noexcept { return v_.index() == 0; }
 
-    /// Converts to T: std::int64_t, int, double, bool, std::string, blob,
-    /// std::chrono::system_clock::time_point, or std::optional of one of them (NULL gives
-    /// nullopt). Throws conversion_error when the value does not fit.
+    /// Converts to T: std::int64_t, int, double, bool, std::string, blob, timestamp,
+    /// std::chrono::system_clock::time_point, uuid, std::chrono::year_month_day, or
+    /// std::optional of one of them (NULL gives nullopt). Throws conversion_error when the
+    /// value does not fit. Text converts to a timestamp, a date or a uuid by parsing it
+    /// (that is how SQLite stores them, and how a driver hands over a value it could not
+    /// represent, such as PostgreSQL's 'infinity', so that only reading it fails); a
+    /// 16-byte blob converts to a uuid; a date converts to the timestamp of its midnight
+    /// (UTC); a uuid and a date convert to their text ("xxxxxxxx-xxxx-...", "YYYY-MM-DD").
     template <class T>
     [[nodiscard]] T as() const;
 
@@ -105,10 +152,14 @@ class TABELLA_EXPORT value {
     friend bool operator==(const value&, const value&) = default;
 
   private:
-    std::variant<std::monostate, std::int64_t, double, bool, std::string, blob, timestamp> v_;
+    // In value_kind order: kind() is the index.
+    std::variant<std::monostate, std::int64_t, double, bool, std::string, blob, timestamp, uuid,
+                 std::chrono::year_month_day>
+        v_;
 };
 
-/// Prints a value the way echo shows parameters: 'text', 42, 1.5, NULL, <blob 3 bytes>.
+/// Prints a value the way echo shows parameters: 'text', 42, 1.5, NULL, <blob 3 bytes>,
+/// '2026-01-02 03:04:05.000000', 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', '2026-01-02'.
 TABELLA_EXPORT std::ostream& operator<<(std::ostream& os, const value& v);
 
 } // namespace tabella

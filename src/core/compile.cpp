@@ -161,6 +161,20 @@ void check_value(const table& t, const column& c, const value& v) {
             ok = true;
         }
         break;
+    case column_type::uuid: // text and 16-byte blobs as as<uuid>() reads them
+        ok = ok || k == value_kind::uuid;
+        if (k == value_kind::text || k == value_kind::blob) {
+            (void)v.as<uuid>(); // throws conversion_error
+            ok = true;
+        }
+        break;
+    case column_type::date:
+        ok = ok || k == value_kind::date;
+        if (k == value_kind::text) {
+            (void)parse_date(v.as<std::string>()); // throws conversion_error
+            ok = true;
+        }
+        break;
     }
     if (!ok)
         throw conversion_error("column " + t.name() + "." + c.name() + " cannot store a " +

@@ -141,32 +141,42 @@ std::string dialect::returning(std::string_view first, std::span<const std::stri
 std::string dialect::update_by_key(std::string_view table,
                                    std::span<const std::string_view> set_columns,
                                    std::string_view key_column) const {
-    if (set_columns.empty()) throw usage_error("an UPDATE needs at least one column to set");
-    std::string sql = "UPDATE ";
-    append_identifier(sql, table);
-    sql += " SET ";
-    for (std::size_t i = 0; i < set_columns.size(); ++i) {
-        if (i) sql += ", ";
-        append_identifier(sql, set_columns[i]);
-        sql += " = ";
-        append_placeholder(sql, i + 1);
-    }
-    sql += " WHERE ";
-    append_identifier(sql, key_column);
-    sql += " = ";
-    append_placeholder(sql, set_columns.size() + 1);
-    return sql;
+    return update_by_key(table, set_columns, std::span(&key_column, 1), {});
 }
 
 std::string dialect::update_by_key(std::string_view table,
                                    std::span<const std::string_view> set_columns,
                                    std::string_view key_column,
                                    std::string_view version_column) const {
-    std::string sql = update_by_key(table, set_columns, key_column);
-    sql += " AND ";
-    append_identifier(sql, version_column);
-    sql += " = ";
-    append_placeholder(sql, set_columns.size() + 2);
+    return update_by_key(table, set_columns, std::span(&key_column, 1), version_column);
+}
+
+std::string dialect::update_by_key(std::string_view table,
+                                   std::span<const std::string_view> set_columns,
+                                   std::span<const std::string_view> key_columns,
+                                   std::string_view version_column) const {
+    if (set_columns.empty()) throw usage_error("an UPDATE needs at least one column to set");
+    std::string sql = "UPDATE ";
+    append_identifier(sql, table);
+    sql += " SET ";
+    std::size_t param = 0;
+    auto equals = [&](std::string_view column) {
+        append_identifier(sql, column);
+        sql += " = ";
+        append_placeholder(sql, ++param);
+    };
+    for (std::size_t i = 0; i < set_columns.size(); ++i) {
+        if (i) sql += ", ";
+        equals(set_columns[i]);
+    }
+    for (std::size_t i = 0; i < key_columns.size(); ++i) {
+        sql += i ? " AND " : " WHERE ";
+        equals(key_columns[i]);
+    }
+    if (!version_column.empty()) {
+        sql += " AND ";
+        equals(version_column);
+    }
     return sql;
 }
 
@@ -174,31 +184,44 @@ std::string dialect::delete_by_keys_and_versions(std::string_view table,
                                                  std::string_view key_column,
                                                  std::string_view version_column,
                                                  std::size_t count) const {
-    std::string sql = "DELETE FROM ";
-    append_identifier(sql, table);
-    sql += " WHERE ";
-    for (std::size_t i = 0; i < count; ++i) {
-        sql += i ? " OR (" : "(";
-        append_identifier(sql, key_column);
-        sql += " = ";
-        append_placeholder(sql, 2 * i + 1);
-        sql += " AND ";
-        append_identifier(sql, version_column);
-        sql += " = ";
-        append_placeholder(sql, 2 * i + 2);
-        sql += ')';
-    }
-    return sql;
+    return delete_by_keys(table, std::span(&key_column, 1), version_column, count);
 }
 
 std::string dialect::delete_by_keys(std::string_view table, std::string_view key_column,
                                     std::size_t count) const {
+    return delete_by_keys(table, std::span(&key_column, 1), {}, count);
+}
+
+std::string dialect::delete_by_keys(std::string_view table,
+                                    std::span<const std::string_view> key_columns,
+                                    std::string_view version_column, std::size_t count) const {
     std::string sql = "DELETE FROM ";
     append_identifier(sql, table);
     sql += " WHERE ";
-    append_identifier(sql, key_column);
-    sql += " IN ";
-    append_value_tuple(sql, 1, count);
+    if (key_columns.size() == 1 && version_column.empty()) {
+        append_identifier(sql, key_columns.front());
+        sql += " IN ";
+        append_value_tuple(sql, 1, count);
+        return sql;
+    }
+    std::size_t param = 0;
+    auto equals = [&](std::string_view column) {
+        append_identifier(sql, column);
+        sql += " = ";
+        append_placeholder(sql, ++param);
+    };
+    for (std::size_t i = 0; i < count; ++i) {
+        sql += i ? " OR (" : "(";
+        for (std::size_t k = 0; k < key_columns.size(); ++k) {
+            if (k) sql += " AND ";
+            equals(key_columns[k]);
+        }
+        if (!version_column.empty()) {
+            sql += " AND ";
+            equals(version_column);
+        }
+        sql += ')';
+    }
     return sql;
 }
 

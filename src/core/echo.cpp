@@ -25,12 +25,12 @@ std::string format_param(const param_ref& p, std::size_t max_text) {
         return p.integer != 0 ? "1" : "0";
     case value_kind::blob:
         return "<blob " + std::to_string(p.size) + " bytes>";
-    case value_kind::timestamp: {
-        std::string quoted(1, '\'');
-        quoted += format_timestamp(p.integer);
-        quoted += '\'';
-        return quoted;
-    }
+    case value_kind::timestamp:
+        return '\'' + format_timestamp(p.integer) + '\'';
+    case value_kind::uuid:
+        return '\'' + p.uuid_value().to_string() + '\'';
+    case value_kind::date:
+        return '\'' + format_date(p.integer) + '\'';
     case value_kind::text:
         break;
     }

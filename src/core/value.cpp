@@ -26,6 +26,10 @@ std::string_view to_string(value_kind kind) noexcept {
         return "blob";
     case value_kind::timestamp:
         return "timestamp";
+    case value_kind::uuid:
+        return "uuid";
+    case value_kind::date:
+        return "date";
     }
     return "unknown";
 }
@@ -72,10 +76,55 @@ std::chrono::system_clock::time_point to_time_point(timestamp t) {
     return system_clock::time_point(duration_cast<system_clock::duration>(t.time_since_epoch()));
 }
 
+std::chrono::year_month_day checked_date(std::chrono::year_month_day d) {
+    if (!d.ok())
+        throw conversion_error("the date " + std::to_string(int(d.year())) + "-" +
+                               std::to_string(unsigned(d.month())) + "-" +
+                               std::to_string(unsigned(d.day())) + " is not on the calendar");
+    return d;
+}
+
+uuid to_uuid(const value& v, const param_ref& r) {
+    switch (v.kind()) {
+    case value_kind::uuid:
+        return r.uuid_value();
+    case value_kind::text:
+        return uuid::parse(r.text()); // throws conversion_error
+    // BINARY(16) on MariaDB, BLOB on SQLite
+    case value_kind::blob:
+        if (r.size == 16) return r.uuid_value();
+        throw conversion_error("a blob of " + std::to_string(r.size) +
+                               " bytes is not a UUID (16 bytes)");
+    default:
+        mismatch(v, "a uuid");
+    }
+}
+
+timestamp to_timestamp(const value& v, const param_ref& r) {
+    switch (v.kind()) {
+    case value_kind::timestamp:
+        return timestamp(std::chrono::microseconds(r.integer));
+    case value_kind::text:
+        return detail::parse_timestamp(r.text()); // throws conversion_error
+    case value_kind::date:
+        return timestamp(std::chrono::sys_days(std::chrono::days(r.integer)));
+    default:
+        mismatch(v, "a time point");
+    }
+}
+
+std::chrono::year_month_day to_date(const value& v, const param_ref& r) {
+    if (v.kind() == value_kind::date)
+        return std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(r.integer)));
+    if (v.kind() == value_kind::text) return detail::parse_date(r.text());
+    mismatch(v, "a date (std::chrono::year_month_day)");
+}
+
 } // namespace
 
 value::value(unsigned long v) : v_(checked_unsigned(v)) {}
 value::value(unsigned long long v) : v_(checked_unsigned(v)) {}
+value::value(std::chrono::year_month_day v) : v_(checked_date(v)) {}
 
 value value::from_ref(const param_ref& r) {
     switch (r.kind) {
@@ -95,6 +144,12 @@ value value::from_ref(const param_ref& r) {
     }
     case value_kind::timestamp:
         return value(timestamp(std::chrono::microseconds(r.integer)));
+    case value_kind::uuid:
+        return value(r.uuid_value());
+    case value_kind::date:
+        detail::check_date_range(r.integer); // a day count chrono's year can hold
+        return value(
+            std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(r.integer))));
     }
     return {};
 }
@@ -117,6 +172,10 @@ param_ref value::ref() const noexcept {
     }
     case value_kind::timestamp:
         return param_ref::of_timestamp(std::get<timestamp>(v_));
+    case value_kind::uuid:
+        return param_ref::of_uuid(std::get<uuid>(v_));
+    case value_kind::date:
+        return param_ref::of_date(std::get<std::chrono::year_month_day>(v_));
     }
     return {};
 }
@@ -147,15 +206,21 @@ T value::as() const {
             mismatch(*this, "bool");
         } else if constexpr (std::is_same_v<T, std::string>) {
             if (kind() == value_kind::text) return std::string(r.text());
+            if (kind() == value_kind::uuid) return r.uuid_value().to_string();
+            if (kind() == value_kind::date) return detail::format_date(r.integer);
             mismatch(*this, "std::string");
         } else if constexpr (std::is_same_v<T, blob>) {
             if (kind() == value_kind::blob) return std::get<blob>(v_);
             mismatch(*this, "a blob");
+        } else if constexpr (std::is_same_v<T, timestamp>) {
+            return to_timestamp(*this, r);
+        } else if constexpr (std::is_same_v<T, uuid>) {
+            return to_uuid(*this, r);
+        } else if constexpr (std::is_same_v<T, std::chrono::year_month_day>) {
+            return to_date(*this, r);
         } else {
             static_assert(std::is_same_v<T, std::chrono::system_clock::time_point>);
-            if (kind() == value_kind::timestamp) return to_time_point(std::get<timestamp>(v_));
-            if (kind() == value_kind::text) return to_time_point(detail::parse_timestamp(r.text()));
-            mismatch(*this, "a time point");
+            return to_time_point(to_timestamp(*this, r));
         }
     }
 }
@@ -169,7 +234,10 @@ TABELLA_VALUE_AS(double)
 TABELLA_VALUE_AS(bool)
 TABELLA_VALUE_AS(std::string)
 TABELLA_VALUE_AS(blob)
+TABELLA_VALUE_AS(timestamp)
 TABELLA_VALUE_AS(std::chrono::system_clock::time_point)
+TABELLA_VALUE_AS(uuid)
+TABELLA_VALUE_AS(std::chrono::year_month_day)
 #undef TABELLA_VALUE_AS
 
 std::ostream& operator<<(std::ostream& os, const value& v) {

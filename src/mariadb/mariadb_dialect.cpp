@@ -35,6 +35,10 @@ class mariadb_dialect_impl final : public dialect {
             return "LONGBLOB";
         case column_type::timestamp:
             return "DATETIME(6)"; // UTC: the driver sets the session time zone
+        case column_type::uuid:
+            return "BINARY(16)";
+        case column_type::date:
+            return "DATE";
         }
         return "LONGBLOB";
     }

@@ -42,13 +42,19 @@ void bind_param(MYSQL_BIND& b, const param_ref& p, MYSQL_TIME& time, std::size_t
         check_text_parameter(p.text(), index);
         [[fallthrough]];
     case value_kind::blob:
+    case value_kind::uuid: // BINARY(16)
         b.buffer_type = p.kind == value_kind::text ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
         b.buffer = const_cast<void*>(p.data ? p.data : ""); // empty, not NULL
         b.buffer_length = p.size;
         return;
     case value_kind::timestamp:
-        time = to_mysql_time(p.integer);
+        time = to_mysql_time(p.integer, index);
         b.buffer_type = MYSQL_TYPE_DATETIME;
+        b.buffer = &time;
+        return;
+    case value_kind::date:
+        time = to_mysql_date(p.integer, index);
+        b.buffer_type = MYSQL_TYPE_DATE;
         b.buffer = &time;
         return;
     }

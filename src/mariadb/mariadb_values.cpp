@@ -6,6 +6,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
+#include <optional>
 #include <string>
 
 namespace tabella::detail {
@@ -29,6 +31,8 @@ decoder decoder_for(const MYSQL_FIELD& f) {
     case MYSQL_TYPE_NEWDECIMAL:
         return decoder::decimal;
     case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_NEWDATE:
+        return decoder::date;
     case MYSQL_TYPE_DATETIME:
     case MYSQL_TYPE_TIMESTAMP:
         return decoder::time;
@@ -48,6 +52,8 @@ enum_field_types buffer_type(decoder how) {
         return MYSQL_TYPE_DOUBLE;
     case decoder::time:
         return MYSQL_TYPE_DATETIME;
+    case decoder::date:
+        return MYSQL_TYPE_DATE;
     case decoder::bytes:
         return MYSQL_TYPE_BLOB;
     default:
@@ -70,16 +76,14 @@ value parse_decimal(const std::string& text) {
 
 } // namespace
 
-MYSQL_TIME to_mysql_time(std::int64_t micros) {
+MYSQL_TIME to_mysql_time(std::int64_t micros, std::size_t index) {
     using namespace std::chrono;
+    check_timestamp_range(micros, "parameter " + std::to_string(index));
     const sys_time<microseconds> at{microseconds(micros)};
     const auto day = floor<days>(at);
     const year_month_day date(day);
     const hh_mm_ss time(at - day);
     const int year = static_cast<int>(date.year());
-    if (year < 1000 || year > 9999)
-        throw conversion_error("timestamp " + format_timestamp(micros) +
-                               " is outside MariaDB's DATETIME range (years 1000 to 9999)");
     MYSQL_TIME out{};
     out.year = static_cast<unsigned>(year);
     out.month = static_cast<unsigned>(date.month());
@@ -92,13 +96,56 @@ MYSQL_TIME to_mysql_time(std::int64_t micros) {
     return out;
 }
 
-timestamp to_timestamp(const MYSQL_TIME& t) {
+MYSQL_TIME to_mysql_date(std::int64_t days, std::size_t index) {
     using namespace std::chrono;
-    const sys_days day{
-        year_month_day(year(static_cast<int>(t.year)), month(t.month), std::chrono::day(t.day))};
-    const auto since = day.time_since_epoch() + hours(t.hour) + minutes(t.minute) +
+    check_date_range(days, "parameter " + std::to_string(index));
+    const year_month_day date{sys_days{std::chrono::days(days)}};
+    MYSQL_TIME out{};
+    out.year = static_cast<unsigned>(static_cast<int>(date.year()));
+    out.month = static_cast<unsigned>(date.month());
+    out.day = static_cast<unsigned>(date.day());
+    out.time_type = MYSQL_TIMESTAMP_DATE;
+    return out;
+}
+
+namespace {
+
+// The date of a MYSQL_TIME when it is on the calendar, in years 1 to 9999.
+std::optional<std::chrono::year_month_day> calendar_date(const MYSQL_TIME& t) {
+    using namespace std::chrono;
+    if (t.neg || t.year < 1 || t.year > 9999) return std::nullopt;
+    const year_month_day ymd(year(static_cast<int>(t.year)), month(t.month), day(t.day));
+    if (!ymd.ok()) return std::nullopt;
+    return ymd;
+}
+
+// The text the server would print, for a value tabella cannot hold (0000-00-00...).
+std::string time_text(const MYSQL_TIME& t, bool with_time) {
+    char buf[64];
+    if (with_time)
+        std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u.%06lu", t.year, t.month,
+                      t.day, t.hour, t.minute, t.second, t.second_part);
+    else
+        std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", t.year, t.month, t.day);
+    return buf;
+}
+
+} // namespace
+
+value time_value(const MYSQL_TIME& t) {
+    using namespace std::chrono;
+    const auto date = calendar_date(t);
+    if (!date || t.hour > 23 || t.minute > 59 || t.second > 59 || t.second_part > 999'999)
+        return value(time_text(t, true));
+    const auto since = sys_days(*date).time_since_epoch() + hours(t.hour) + minutes(t.minute) +
                        seconds(t.second) + microseconds(t.second_part);
-    return timestamp(duration_cast<microseconds>(since));
+    return value(timestamp(duration_cast<microseconds>(since)));
+}
+
+value date_value(const MYSQL_TIME& t) {
+    const auto date = calendar_date(t);
+    if (!date) return value(time_text(t, false));
+    return value(*date);
 }
 
 result_cells::result_cells(const MYSQL_FIELD* fields, unsigned width)
@@ -114,7 +161,7 @@ result_cells::result_cells(const MYSQL_FIELD* fields, unsigned width)
         b.length = &cell.length;
         if (cell.how == decoder::integer || cell.how == decoder::natural) b.buffer = &cell.integer;
         if (cell.how == decoder::real) b.buffer = &cell.real;
-        if (cell.how == decoder::time) b.buffer = &cell.time;
+        if (cell.how == decoder::time || cell.how == decoder::date) b.buffer = &cell.time;
         // Text, blobs, decimals: no buffer; the fetch reports their length.
     }
 }
@@ -151,7 +198,9 @@ value result_cells::read(MYSQL_STMT* stmt, unsigned c) {
     case decoder::decimal:
         return parse_decimal(fetch<std::string>(stmt, c, MYSQL_TYPE_STRING));
     case decoder::time:
-        return value(to_timestamp(cell.time));
+        return time_value(cell.time);
+    case decoder::date:
+        return date_value(cell.time);
     case decoder::text:
         return value(fetch<std::string>(stmt, c, MYSQL_TYPE_STRING));
     case decoder::bytes:

@@ -11,11 +11,18 @@
 
 namespace tabella::detail {
 
-/// Microseconds since the epoch (UTC) as a DATETIME. Throws conversion_error outside the
-/// years MariaDB's DATETIME holds (1000 to 9999).
-[[nodiscard]] MYSQL_TIME to_mysql_time(std::int64_t micros);
-/// A DATETIME (or DATE, TIMESTAMP) read from the server, taken as UTC.
-[[nodiscard]] timestamp to_timestamp(const MYSQL_TIME& t);
+/// Microseconds since the epoch (UTC) as a DATETIME, for parameter `index`. Throws
+/// conversion_error outside years 1 to 9999 (MariaDB documents 1000 to 9999 for DATETIME
+/// and DATE, and stores years 1 to 999 as well).
+[[nodiscard]] MYSQL_TIME to_mysql_time(std::int64_t micros, std::size_t index);
+/// Days since the epoch as a DATE; the same range.
+[[nodiscard]] MYSQL_TIME to_mysql_date(std::int64_t days, std::size_t index);
+/// A DATETIME or TIMESTAMP read from the server, taken as UTC: a timestamp, or, when
+/// tabella cannot hold it (a zero date, a year outside 1 to 9999), its text, whose
+/// as<timestamp>() throws conversion_error.
+[[nodiscard]] value time_value(const MYSQL_TIME& t);
+/// A DATE read from the server: a date, or its text as time_value does.
+[[nodiscard]] value date_value(const MYSQL_TIME& t);
 
 /// The result binding of one statement execution: fixed-size cells land in buffers of
 /// their own; text and blobs, whose length is known only after the fetch, are fetched
@@ -29,7 +36,17 @@ class result_cells {
 
     /// How a column is read: by the field's type and, for strings, its character set
     /// (63 is binary).
-    enum class decoder : std::uint8_t { null, integer, natural, real, decimal, time, text, bytes };
+    enum class decoder : std::uint8_t {
+        null,
+        integer,
+        natural,
+        real,
+        decimal,
+        time,
+        date,
+        text,
+        bytes
+    };
 
   private:
     struct cell {

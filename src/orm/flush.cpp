@@ -22,23 +22,32 @@ std::vector<table_runtime*> parents_first(const session_state& s) {
 }
 
 // Bit c set: column c of `e` differs from the row (every column for a stale object).
-std::uint64_t changed_columns(const table_runtime& t, std::uint32_t e) {
+std::uint64_t changed_columns(table_runtime& t, std::uint32_t e) {
     const entity_mapping& m = *t.map;
-    const auto key = m.get_key(t.objects[e]);
+    const auto key = t.current_key(t.objects[e]);
     if (!key)
         throw usage_error("flush of " + m.table.name() + ": the key of a persistent " +
-                          m.struct_name + " (row key " + std::to_string(t.keys[e]) +
+                          m.struct_name + " (row key " + describe_key(m, t.keys[e]) +
                           ") was cleared; remove() the object instead");
-    std::uint64_t mask = *key != t.keys[e] ? std::uint64_t{1} << m.key_index : 0;
+    const bool key_changed = *key != t.keys[e];
     const bool stale = t.marks[e] & mark_stale;
-    if (!stale && !t.track_changes) return mask;
+    if (!stale && !t.track_changes && !key_changed) return 0;
     param_ref refs[64];
     m.bind_row(t.objects[e], refs);
+    std::uint64_t mask = 0;
     const std::uint64_t* snap = stale ? nullptr : &t.snapshot[e * t.snapshot_width()];
     for (std::size_t c = 0; c < m.column_count(); ++c) {
-        if (c == m.key_index) continue;
-        if (stale || fingerprint(refs[c]) != *snap) mask |= std::uint64_t{1} << c;
-        if (!stale) ++snap;
+        if (m.key_mask & (std::uint64_t{1} << c)) continue;
+        if (stale || (t.track_changes && fingerprint(refs[c]) != *snap))
+            mask |= std::uint64_t{1} << c;
+        if (!stale && t.track_changes) ++snap;
+    }
+    if (key_changed) { // the key columns that differ from the row's key are SET
+        param_ref row[64];
+        bind_key(m, t.keys[e], row);
+        for (std::size_t k = 0; k < m.key_columns.size(); ++k)
+            if (fingerprint(row[k]) != fingerprint(refs[m.key_columns[k]]))
+                mask |= std::uint64_t{1} << m.key_columns[k];
     }
     return mask;
 }
@@ -54,10 +63,24 @@ void remember_versions(table_plan& plan) {
     for (const auto& sw : plan.switches) keep(sw.added);
 }
 
+// The defaulted columns each pending object leaves empty: the database fills them.
+void note_omitted_defaults(table_plan& plan) {
+    const table_runtime& t = *plan.t;
+    const entity_mapping& m = *t.map;
+    bool any = false;
+    plan.omitted.reserve(plan.inserts.size());
+    for (const auto e : plan.inserts) {
+        const std::uint64_t mask = m.empty_members(t.objects[e]) & m.defaulted_mask;
+        plan.omitted.push_back(mask);
+        any = any || mask;
+    }
+    if (!any) plan.omitted.clear();
+}
+
 table_plan plan_table(table_runtime& t) {
     table_plan plan;
     plan.t = &t;
-    std::unordered_map<std::int64_t, std::uint32_t> removed_by_key; // row switches
+    key_map<std::uint32_t> removed_by_key; // row switches
     std::vector<std::uint32_t> pending, removed;
     for (std::uint32_t e = 0; e < t.objects.size(); ++e) {
         if (t.states[e] == object_state::pending) {
@@ -65,7 +88,7 @@ table_plan plan_table(table_runtime& t) {
         } else if (t.states[e] == object_state::persistent) {
             if (t.marks[e] & mark_removing) {
                 removed.push_back(e);
-                removed_by_key.emplace(t.keys[e], e);
+                removed_by_key.emplace(owned_key(t.keys[e]), e);
             } else if (const auto columns = changed_columns(t, e)) {
                 plan.updates.push_back({e, columns});
             }
@@ -73,7 +96,7 @@ table_plan plan_table(table_runtime& t) {
     }
     if (!removed_by_key.empty() && !pending.empty()) {
         std::erase_if(pending, [&](std::uint32_t e) {
-            const auto key = t.map->get_key(t.objects[e]);
+            const auto key = t.current_key(t.objects[e]);
             const auto it = key ? removed_by_key.find(*key) : removed_by_key.end();
             if (it == removed_by_key.end()) return false;
             plan.switches.push_back({it->second, e});
@@ -85,20 +108,28 @@ table_plan plan_table(table_runtime& t) {
     order_inserts(plan, std::move(pending));
     order_deletes(plan, std::move(removed));
     if (t.map->versioned()) remember_versions(plan);
+    if (t.map->defaulted_mask) note_omitted_defaults(plan);
+    if (t.map->key_by_session) // UUIDv7 keys are made last, when nothing can fail any more
+        for (const auto e : plan.inserts) {
+            if (t.current_key(t.objects[e])) continue;
+            t.map->make_session_key(t.objects[e], true);
+            t.marks[e] |= mark_key_assigned;
+        }
     return plan;
 }
 
 void check_key_changes(const table_plan& plan) {
-    const table_runtime& t = *plan.t;
+    table_runtime& t = *plan.t;
+    const entity_mapping& m = *t.map;
+    std::string other;
     for (const auto& u : plan.updates) {
-        if (!(u.columns & (std::uint64_t{1} << t.map->key_index))) continue;
-        const auto key = *t.map->get_key(t.objects[u.entry]);
-        const auto owner = t.identity.find(key);
+        if (!(u.columns & m.key_mask)) continue;
+        const owned_key key(*t.current_key(t.objects[u.entry]));
+        const auto owner = t.identity.find(key.view());
         if (owner && *owner != u.entry && !(t.marks[*owner] & mark_removing) &&
-            t.map->get_key(t.objects[*owner]) == key)
-            throw usage_error("flush of " + t.map->table.name() + ": two persistent " +
-                              t.map->struct_name + " objects would hold the key " +
-                              std::to_string(key));
+            object_key(m, t.objects[*owner], other) == key.view())
+            throw usage_error("flush of " + m.table.name() + ": two persistent " + m.struct_name +
+                              " objects would hold the key " + describe_key(m, key.view()));
     }
 }
 
@@ -113,9 +144,14 @@ bool flush_plan::empty() const noexcept {
 
 flush_plan plan_flush(session_state& s) {
     flush_plan plan;
-    for (auto* t : parents_first(s)) {
-        plan.tables.push_back(plan_table(*t));
-        check_key_changes(plan.tables.back());
+    try {
+        for (auto* t : parents_first(s)) {
+            plan.tables.push_back(plan_table(*t));
+            check_key_changes(plan.tables.back());
+        }
+    } catch (...) {
+        undo_flush(plan); // keys made for the tables planned so far
+        throw;
     }
     const bool inserts = std::any_of(plan.tables.begin(), plan.tables.end(),
                                      [](const table_plan& p) { return !p.inserts.empty(); });
@@ -134,7 +170,7 @@ insert_plan plan_inserts(const driver_capabilities& caps, const session_options&
         // reserved by construction (MariaDB's AUTO_INCREMENT).
         how.copy = caps.copy;
         how.reserve = caps.reserves_keys;
-        how.returning_rows = caps.returning_in_values_order;
+        how.returning_rows = caps.returning;
         break;
     case insert_strategy::reserve_keys:
     case insert_strategy::copy:
@@ -150,9 +186,8 @@ insert_plan plan_inserts(const driver_capabilities& caps, const session_options&
         how.reserve = true;
         break;
     case insert_strategy::returning:
-        if (!caps.returning_in_values_order)
-            throw usage_error("insert_strategy::returning: this driver's RETURNING does not "
-                              "promise the order of VALUES");
+        if (!caps.returning)
+            throw usage_error("insert_strategy::returning: this driver has no RETURNING");
         how.returning_rows = true;
         break;
     case insert_strategy::row_by_row:
@@ -175,9 +210,12 @@ void undo_flush(const flush_plan& plan) noexcept {
         table_runtime& t = *p.t;
         for (const auto& [e, version] : p.versions_before)
             t.map->set_version(t.objects[e], version);
+        for (std::size_t i = 0; i < p.omitted.size(); ++i) // defaults read back: empty again
+            for (std::size_t c = 0; c < t.map->column_count(); ++c)
+                if (p.omitted[i] >> c & 1) t.map->load_column(t.objects[p.inserts[i]], c, value());
         for (const auto e : p.inserts) {
             if (!(t.marks[e] & mark_key_assigned)) continue;
-            t.map->set_key(t.objects[e], std::nullopt);
+            clear_generated_key(*t.map, t.objects[e]);
             t.marks[e] &= static_cast<std::uint8_t>(~mark_key_assigned);
         }
     }
@@ -191,7 +229,7 @@ void apply_flush(const flush_plan& plan, epoch number) {
                 t.marks[e] = static_cast<std::uint8_t>((t.marks[e] & ~mark_key_assigned) |
                                                        mark_key_generated);
             --t.pending;
-            t.make_persistent(e, *t.map->get_key(t.objects[e]));
+            t.make_persistent(e, *t.current_key(t.objects[e]));
             t.inserted_at[e] = number;
             t.take_snapshot(e);
         };
@@ -204,9 +242,9 @@ void apply_flush(const flush_plan& plan, epoch number) {
         };
         for (const auto e : p.inserts) inserted(e);
         for (const auto& u : p.updates) {
-            const auto key = *t.map->get_key(t.objects[u.entry]);
+            const auto key = *t.current_key(t.objects[u.entry]);
             if (key != t.keys[u.entry]) { // the row's key was changed
-                t.key_changes.push_back({number, u.entry, t.keys[u.entry]});
+                t.key_changes.push_back({number, u.entry, owned_key(t.keys[u.entry])});
                 const auto owner = t.identity.find(t.keys[u.entry]);
                 if (owner && *owner == u.entry) t.identity.erase(t.keys[u.entry]);
                 t.make_persistent(u.entry, key);

@@ -31,6 +31,9 @@ struct table_plan {
     /// Pending entries in the order their rows are sent: rows referenced by rows of the
     /// same table first; inside each level, entries with a key set first, in order added.
     std::vector<std::uint32_t> inserts;
+    /// Tables with server defaults: for each of `inserts`, the defaulted columns its object
+    /// leaves empty (bit c: column c), left out of its INSERT and read back. Else empty.
+    std::vector<std::uint64_t> omitted;
     /// For each level of `inserts`: its end, and where its entries without a key start.
     std::vector<std::pair<std::size_t, std::size_t>> levels;
     std::vector<planned_update> updates;
@@ -53,8 +56,9 @@ struct insert_plan {
     /// Generated keys are reserved a block at a time before their rows are sent (where
     /// the driver proves it safe for the table).
     bool reserve = false;
-    /// Else, generated keys come back with a multi-row INSERT ... RETURNING, in VALUES
-    /// order; when false too, one INSERT ... RETURNING per row.
+    /// Else, generated keys (and server defaults) come back with multi-row INSERT ...
+    /// RETURNING, each returned row matched to its object by the values it holds; when
+    /// false too, one INSERT ... RETURNING per row.
     bool returning_rows = false;
 };
 /// Throws usage_error when the session's insert strategy needs what the driver lacks.

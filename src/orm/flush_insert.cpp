@@ -1,43 +1,105 @@
 // Inserting pending objects, level by level of the plan: objects with a key set first,
 // then objects whose key the database generates: keys reserved a block at a time where
-// the driver proves that safe, else read back with RETURNING (in VALUES order where the
-// driver promises it, else row by row).
+// the driver proves that safe, else read back with a multi-row INSERT ... RETURNING.
+// Objects that leave a defaulted column empty are sent without it, with RETURNING, and
+// get the database's value back. `echo` says which way each table's rows went.
 #include "flush_writers.hpp"
 
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace tabella::detail {
 namespace {
+
+/// How many rows of a table went which way, for echo.
+struct insert_tally {
+    std::size_t keyed = 0, copied = 0, reserved = 0, returned = 0, single = 0;
+};
+
+/// Multi-row INSERT ... RETURNING per row shape, with a fallback to one INSERT per row
+/// for chunks whose returned rows match no sent row.
+class returning_inserter {
+  public:
+    returning_inserter(statement_runner& run, table_runtime& t, const insert_plan& how,
+                       const session_options& opts, insert_tally& tally, std::size_t total)
+        : run_(run), t_(t), how_(how), opts_(opts), tally_(tally), total_(total) {}
+
+    void insert(std::span<const std::uint32_t> entries, const row_shape& shape) {
+        if (!how_.returning_rows) return one_by_one(entries, shape);
+        auto& writer = batched_[shape.sent];
+        if (!writer) writer = std::make_unique<returning_writer>(run_, t_, opts_.page_size, shape);
+        const std::size_t per = writer->rows_per_chunk();
+        for (std::size_t i = 0; i < entries.size(); i += per) {
+            const auto part = entries.subspan(i, std::min(per, entries.size() - i));
+            if (writer->write(part, total_)) {
+                tally_.returned += part.size();
+            } else {
+                if (run_.echo().enabled())
+                    run_.echo().line("-- " + t_.map->table.name() +
+                                     ": the rows RETURNING gave back differ from the rows sent "
+                                     "(a trigger or a converting column type); one INSERT ... "
+                                     "RETURNING per row");
+                one_by_one(part, shape);
+            }
+        }
+    }
+
+  private:
+    void one_by_one(std::span<const std::uint32_t> entries, const row_shape& shape) {
+        auto& writer = single_[shape.sent];
+        if (!writer) writer = std::make_unique<row_by_row_writer>(run_, t_, shape);
+        for (const auto e : entries) writer->write(e, total_);
+        tally_.single += entries.size();
+    }
+
+    statement_runner& run_;
+    table_runtime& t_;
+    const insert_plan& how_;
+    const session_options& opts_;
+    insert_tally& tally_;
+    std::size_t total_;
+    std::map<std::uint64_t, std::unique_ptr<returning_writer>> batched_; // by columns sent
+    std::map<std::uint64_t, std::unique_ptr<row_by_row_writer>> single_;
+};
 
 /// Objects whose key the database generates: keys reserved and written into the objects
 /// before their rows are sent; read back with RETURNING where reserving is not safe.
 class generated_key_inserter {
   public:
     generated_key_inserter(statement_runner& run, table_runtime& t, const insert_plan& how,
-                           const session_options& opts, keyed_writer& writer, std::size_t total)
-        : run_(run), t_(t), how_(how), opts_(opts), writer_(writer), total_(total),
-          reserve_(how.reserve) {
+                           const session_options& opts, keyed_writer& writer,
+                           returning_inserter& returning, insert_tally& tally, std::size_t total)
+        : run_(run), t_(t), how_(how), opts_(opts), writer_(writer), returning_(returning),
+          tally_(tally), total_(total), reserve_(how.reserve) {
         const entity_mapping& m = *t.map;
         if (!m.key_generated)
             throw usage_error("flush of " + m.table.name() + ": a " + m.struct_name +
                               " has no primary key value, and its key type is not generated");
     }
 
-    /// Inserts `chunk`; `remaining` counts it and the generated-key objects after it in
-    /// the same level.
-    void insert(std::span<const std::uint32_t> chunk, std::size_t remaining) {
+    /// Inserts `entries`, which leave the defaulted columns `omitted` empty.
+    void insert(std::span<const std::uint32_t> entries, std::uint64_t omitted) {
         const entity_mapping& m = *t_.map;
-        if (reserve_ && next_key_ + chunk.size() > keys_.size())
-            reserve_block(std::max(chunk.size(), remaining));
-        if (!reserve_) return insert_returning(chunk);
-        for (const auto e : chunk) {
-            m.set_key(t_.objects[e], keys_[next_key_++]);
-            t_.marks[e] |= mark_key_assigned;
+        const std::size_t per = writer_.rows_per_chunk();
+        for (std::size_t i = 0; i < entries.size(); i += per) {
+            const auto chunk = entries.subspan(i, std::min(per, entries.size() - i));
+            if (reserve_ && next_key_ + chunk.size() > keys_.size())
+                reserve_block(entries.size() - i);
+            if (!reserve_) return insert_returning(entries.subspan(i), omitted);
+            for (const auto e : chunk) {
+                m.set_key(t_.objects[e], keys_[next_key_++]);
+                t_.marks[e] |= mark_key_assigned;
+            }
+            if (omitted) {
+                returning_.insert(chunk, row_shape::of(m, false, omitted));
+            } else {
+                writer_.write(chunk, total_);
+                (how_.copy ? tally_.copied : tally_.reserved) += chunk.size();
+            }
         }
-        writer_.write(chunk, total_);
     }
 
     /// A new level starts: its rows may refer to keys the last one used, and objects of
@@ -64,39 +126,16 @@ class generated_key_inserter {
         if (!reserve_ && run_.echo().enabled())
             run_.echo().line("-- " + m.table.name() +
                              ": keys cannot be reserved (trigger, rule, or a key the "
-                             "database does not generate from its own sequence); " +
-                             (how_.returning_rows ? "INSERT ... RETURNING"
-                                                  : "one INSERT ... RETURNING per row"));
+                             "database does not generate from its own sequence)");
     }
 
-    void insert_returning(std::span<const std::uint32_t> chunk) {
+    void insert_returning(std::span<const std::uint32_t> entries, std::uint64_t omitted) {
         if (opts_.strategy == insert_strategy::reserve_keys ||
             opts_.strategy == insert_strategy::copy)
             throw usage_error("flush of " + t_.map->table.name() +
                               ": keys cannot be reserved for this table (it has triggers or "
                               "rules, or its key is not a plain generated integer)");
-        if (how_.returning_rows) {
-            if (!rows_) rows_ = std::make_unique<returning_writer>(run_, t_, opts_.page_size);
-            const std::size_t per = rows_->rows_per_chunk();
-            for (std::size_t i = 0; i < chunk.size(); i += per) {
-                const auto part = chunk.subspan(i, std::min(per, chunk.size() - i));
-                if (!rows_->write(part, total_)) insert_one_by_one(part);
-            }
-            return;
-        }
-        insert_one_by_one(chunk);
-    }
-
-    // One INSERT ... RETURNING per object: where keys cannot be reserved and RETURNING's
-    // order is not promised, or where the rows a multi-row RETURNING gave back did not
-    // match the rows sent (values changed by a trigger or a converting column type).
-    void insert_one_by_one(std::span<const std::uint32_t> chunk) {
-        if (how_.returning_rows && run_.echo().enabled())
-            run_.echo().line("-- " + t_.map->table.name() +
-                             ": the rows RETURNING gave back differ from the rows sent; "
-                             "one INSERT ... RETURNING per row");
-        if (!single_) single_ = std::make_unique<row_by_row_writer>(run_, t_);
-        for (const auto e : chunk) single_->write(e, total_);
+        returning_.insert(entries, row_shape::of(*t_.map, true, omitted));
     }
 
     statement_runner& run_;
@@ -104,13 +143,43 @@ class generated_key_inserter {
     const insert_plan& how_;
     const session_options& opts_;
     keyed_writer& writer_;
+    returning_inserter& returning_;
+    insert_tally& tally_;
     std::size_t total_;
     bool reserve_;
     std::vector<std::int64_t> keys_;
     std::size_t next_key_ = 0;
-    std::unique_ptr<returning_writer> rows_;
-    std::unique_ptr<row_by_row_writer> single_;
 };
+
+/// Calls `fn(entries, omitted)` for `plan.inserts[first, last)` grouped by the defaulted
+/// columns they leave empty, order kept inside a group: one group, with nothing copied,
+/// for a table whose objects leave none empty.
+template <class Fn>
+void for_each_group(const table_plan& plan, std::size_t first, std::size_t last, Fn fn) {
+    const std::span<const std::uint32_t> all(plan.inserts);
+    if (plan.omitted.empty()) {
+        if (first < last) fn(all.subspan(first, last - first), std::uint64_t{0});
+        return;
+    }
+    std::map<std::uint64_t, std::vector<std::uint32_t>> groups;
+    for (std::size_t i = first; i < last; ++i) groups[plan.omitted[i]].push_back(plan.inserts[i]);
+    for (const auto& [omitted, entries] : groups) fn(std::span(entries), omitted);
+}
+
+void echo_tally(statement_runner& run, const table_runtime& t, const insert_tally& n) {
+    if (!run.echo().enabled()) return;
+    std::string line = "-- " + t.map->table.name() + ": inserted";
+    auto part = [&](std::size_t count, const char* how) {
+        if (count) line += " " + std::to_string(count) + " " + how + ",";
+    };
+    part(n.keyed, "with their keys by multi-row INSERT");
+    part(n.reserved, "with reserved keys by multi-row INSERT");
+    part(n.copied, "with reserved keys by COPY");
+    part(n.returned, "by multi-row INSERT ... RETURNING");
+    part(n.single, "by one INSERT ... RETURNING per row");
+    line.pop_back();
+    run.echo().line(line);
+}
 
 } // namespace
 
@@ -127,26 +196,27 @@ void insert_pending(statement_runner& run, const table_plan& plan, const insert_
     else
         writer = std::make_unique<chunk_writer>(run, t, opts.page_size);
     const std::size_t per_chunk = writer->rows_per_chunk();
-    // Objects whose keys come back with RETURNING go out in that writer's chunks.
-    const std::size_t per_generated_chunk =
-        how.reserve || !how.returning_rows
-            ? per_chunk
-            : returning_writer::rows_per_statement_for(run, t, opts.page_size);
-    const std::span<const std::uint32_t> all(plan.inserts);
-    const std::size_t total = all.size();
-
+    const std::size_t total = plan.inserts.size();
+    insert_tally tally;
+    returning_inserter returning(run, t, how, opts, tally, total);
     std::optional<generated_key_inserter> generated;
     std::size_t begin = 0;
     for (const auto& [end, first_generated] : plan.levels) {
-        for (std::size_t i = begin; i < first_generated; i += per_chunk) // keys set
-            writer->write(all.subspan(i, std::min(per_chunk, first_generated - i)), total);
+        for_each_group(plan, begin, first_generated, [&](auto entries, std::uint64_t omitted) {
+            if (omitted) // keys set, defaults to read back
+                return returning.insert(entries, row_shape::of(*t.map, false, omitted));
+            for (std::size_t i = 0; i < entries.size(); i += per_chunk)
+                writer->write(entries.subspan(i, std::min(per_chunk, entries.size() - i)), total);
+            (how.copy ? tally.copied : tally.keyed) += entries.size();
+        });
         if (generated) generated->next_level();
-        for (std::size_t i = first_generated; i < end; i += per_generated_chunk) {
-            if (!generated) generated.emplace(run, t, how, opts, *writer, total);
-            generated->insert(all.subspan(i, std::min(per_generated_chunk, end - i)), end - i);
-        }
+        for_each_group(plan, first_generated, end, [&](auto entries, std::uint64_t omitted) {
+            if (!generated) generated.emplace(run, t, how, opts, *writer, returning, tally, total);
+            generated->insert(entries, omitted);
+        });
         begin = end;
     }
+    echo_tally(run, t, tally);
 }
 
 } // namespace tabella::detail

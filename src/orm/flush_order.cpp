@@ -70,11 +70,14 @@ std::vector<std::uint32_t> by_depth(std::span<const std::uint32_t> entries,
 /// Appends one level of inserts: entries with a key set first, then the others.
 void add_level(table_plan& plan, std::span<const std::uint32_t> level) {
     const table_runtime& t = *plan.t;
+    const auto has_key = [&](std::uint32_t e) {
+        return !t.map->key_generated || t.map->get_key(t.objects[e]);
+    };
     for (const auto e : level)
-        if (t.map->get_key(t.objects[e])) plan.inserts.push_back(e);
+        if (has_key(e)) plan.inserts.push_back(e);
     const std::size_t first_generated = plan.inserts.size();
     for (const auto e : level)
-        if (!t.map->get_key(t.objects[e])) plan.inserts.push_back(e);
+        if (!has_key(e)) plan.inserts.push_back(e);
     plan.levels.emplace_back(plan.inserts.size(), first_generated);
 }
 
@@ -117,10 +120,12 @@ void order_deletes(table_plan& plan, std::vector<std::uint32_t> removed) {
         plan.deletes = std::move(removed);
         return;
     }
-    std::unordered_map<std::int64_t, std::size_t> by_key; // row key -> position in removed
+    key_map<std::size_t> by_key; // row key -> position in removed
     by_key.reserve(removed.size());
-    for (std::size_t i = 0; i < removed.size(); ++i) by_key.emplace(t.keys[removed[i]], i);
+    for (std::size_t i = 0; i < removed.size(); ++i)
+        by_key.emplace(owned_key(t.keys[removed[i]]), i);
     param_ref refs[64];
+    std::string buffer;
     const auto parents = [&](std::size_t i, std::vector<std::size_t>& out) {
         try {
             t.map->bind_row(t.objects[removed[i]], refs);
@@ -128,8 +133,14 @@ void order_deletes(table_plan& plan, std::vector<std::uint32_t> removed) {
             return; // a ref to an object without a key: not a row of this table
         }
         for (const auto c : self_refs) {
-            if (refs[c].kind != value_kind::integer) continue;
-            const auto it = by_key.find(refs[c].integer);
+            if (refs[c].kind == value_kind::null) continue;
+            key_view key{refs[c].integer, {}};
+            if (!t.map->integer_key) {
+                buffer.clear();
+                append_key_part(buffer, refs[c]);
+                key = {0, buffer};
+            }
+            const auto it = by_key.find(key);
             if (it != by_key.end() && it->second != i) out.push_back(it->second);
         }
     };

@@ -10,6 +10,12 @@
 namespace tabella::detail {
 namespace {
 
+std::vector<std::string_view> key_column_names(const entity_mapping& m) {
+    std::vector<std::string_view> out;
+    for (const auto c : m.key_columns) out.push_back(m.table.columns()[c].name());
+    return out;
+}
+
 class update_writer {
   public:
     update_writer(statement_runner& run, table_runtime& t) : run_(run), t_(t) {}
@@ -17,7 +23,7 @@ class update_writer {
     /// UPDATE the row keyed `row_key` with the `columns` of `obj`. A versioned table's
     /// row must still hold version `expected` (optimistic locking), which becomes
     /// expected + 1 in the row and in `obj`.
-    void write(void* obj, std::uint64_t columns, std::int64_t row_key, std::int64_t expected) {
+    void write(void* obj, std::uint64_t columns, key_view row_key, std::int64_t expected) {
         const entity_mapping& m = *t_.map;
         if (m.versioned()) {
             m.set_version(obj, expected + 1);
@@ -30,12 +36,14 @@ class update_writer {
         params_.clear();
         for (std::size_t c = 0; c < m.column_count(); ++c)
             if (columns & (std::uint64_t{1} << c)) params_.push_back(refs[c]);
-        params_.push_back(param_ref::of_integer(row_key));
+        param_ref key[64];
+        bind_key(m, row_key, key);
+        params_.insert(params_.end(), key, key + m.key_columns.size());
         if (m.versioned()) params_.push_back(param_ref::of_integer(expected));
         try {
             execute_checked(run_, *stmt, params_, 1, m, row_check::update_or_delete);
         } catch (const sql_error&) {
-            rethrow_with_context(m, "updating", " (key " + std::to_string(row_key) + ")");
+            rethrow_with_context(m, "updating", " (key " + describe_key(m, row_key) + ")");
         }
     }
 
@@ -45,11 +53,10 @@ class update_writer {
         std::vector<std::string_view> set;
         for (std::size_t c = 0; c < m.column_count(); ++c)
             if (columns & (std::uint64_t{1} << c)) set.push_back(m.table.columns()[c].name());
-        const auto& key = m.table.columns()[m.key_index].name();
-        if (m.versioned())
-            return run_.prepare(run_.sql_dialect().update_by_key(
-                m.table.name(), set, key, m.table.columns()[m.version_index].name()));
-        return run_.prepare(run_.sql_dialect().update_by_key(m.table.name(), set, key));
+        const auto keys = key_column_names(m);
+        const std::string_view version =
+            m.versioned() ? std::string_view(m.table.columns()[m.version_index].name()) : "";
+        return run_.prepare(run_.sql_dialect().update_by_key(m.table.name(), set, keys, version));
     }
 
     statement_runner& run_;
@@ -68,7 +75,7 @@ void send_updates(statement_runner& run, const table_plan& plan) {
     // A row switch keeps the removed object's row and gives it every value of the new one.
     const std::uint64_t all_but_key =
         (m.column_count() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m.column_count()) - 1) &
-        ~(std::uint64_t{1} << m.key_index);
+        ~m.key_mask;
     const auto version_of = [&](std::uint32_t e) {
         return m.versioned() ? m.get_version(t.objects[e]) : 0;
     };
@@ -85,18 +92,18 @@ void send_deletes(statement_runner& run, const table_plan& plan) {
     const table_runtime& t = *plan.t;
     const entity_mapping& m = *t.map;
     const bool versioned = m.versioned();
-    const std::size_t width = versioned ? 2 : 1;
+    const std::size_t keys = m.key_columns.size();
+    const std::size_t width = keys + (versioned ? 1 : 0);
     const std::size_t per_statement =
-        rows_per_statement(width, run.parameter_limit(), versioned ? 500 : 1000);
+        rows_per_statement(width, run.parameter_limit(), width == 1 ? 1000 : 500);
     std::vector<param_ref> params;
-    const auto& key_column = m.table.columns()[m.key_index].name();
+    const auto key_columns = key_column_names(m);
+    const std::string_view version =
+        versioned ? std::string_view(m.table.columns()[m.version_index].name()) : "";
     auto send = [&] {
         const std::size_t rows = params.size() / width;
         const dialect& d = run.sql_dialect();
-        auto& stmt = run.prepare(versioned ? d.delete_by_keys_and_versions(
-                                                 m.table.name(), key_column,
-                                                 m.table.columns()[m.version_index].name(), rows)
-                                           : d.delete_by_keys(m.table.name(), key_column, rows));
+        auto& stmt = run.prepare(d.delete_by_keys(m.table.name(), key_columns, version, rows));
         try {
             execute_checked(run, stmt, params, static_cast<std::int64_t>(rows), m,
                             row_check::update_or_delete);
@@ -111,7 +118,8 @@ void send_deletes(statement_runner& run, const table_plan& plan) {
     auto level_end = plan.delete_levels.begin();
     for (std::size_t i = 0; i < plan.deletes.size(); ++i) {
         const auto e = plan.deletes[i];
-        params.push_back(param_ref::of_integer(t.keys[e]));
+        params.resize(params.size() + keys);
+        bind_key(m, t.keys[e], &params[params.size() - keys]);
         if (versioned) params.push_back(param_ref::of_integer(m.get_version(t.objects[e])));
         const bool ends_level = level_end != plan.delete_levels.end() && *level_end == i + 1;
         if (ends_level) ++level_end;

@@ -1,6 +1,6 @@
 // The ways a flush sends INSERTs: complete rows in multi-row statements or COPY (keys set
-// before sending), multi-row statements whose generated keys come back in VALUES order, or
-// one reused single-row statement whose generated key comes back.
+// before sending), multi-row statements whose generated keys and defaults come back with
+// RETURNING, or one reused single-row statement whose generated values come back.
 #pragma once
 
 #include "flush.hpp"
@@ -54,45 +54,64 @@ class copy_writer final : public keyed_writer {
     std::size_t per_chunk_;
 };
 
-/// Multi-row INSERTs without the key column, ... RETURNING key: the n-th key returned is
-/// the n-th row's (drivers whose capabilities promise the order).
+/// The columns an INSERT ... RETURNING sends, and those it reads back into the objects.
+struct row_shape {
+    std::uint64_t sent = 0;           ///< bit c: column c is sent
+    std::vector<std::size_t> fetched; ///< the generated key (when not sent), then defaults
+    /// Every column but those `omitted`; `key_back`: the key too, to be read back.
+    [[nodiscard]] static row_shape of(const entity_mapping& m, bool key_back,
+                                      std::uint64_t omitted);
+};
+
+/// Multi-row INSERT ... RETURNING <fetched>, <sent>: each returned row is matched to the
+/// object whose sent values it holds (rows with equal sent values are interchangeable:
+/// either object then describes either row), so the order RETURNING gives rows in does
+/// not matter. The matching is tried at the same position first.
 class returning_writer {
   public:
-    returning_writer(statement_runner& run, table_runtime& t, std::size_t page_size);
-    /// Rows a statement of this writer holds for `t` (one column fewer than with keys).
-    [[nodiscard]] static std::size_t rows_per_statement_for(const statement_runner& run,
-                                                            const table_runtime& t,
-                                                            std::size_t page_size);
+    returning_writer(statement_runner& run, table_runtime& t, std::size_t page_size,
+                     row_shape shape);
     [[nodiscard]] std::size_t rows_per_chunk() const noexcept { return per_statement_; }
-    /// Inserts `entries` (one statement, in a SAVEPOINT) and writes each returned key into
-    /// its object. Returns false, having undone the statement, when the returned rows do
-    /// not hold the values sent at their positions (a trigger or a conversion changed
-    /// them, or the order differs): the caller sends those objects row by row.
+    /// Inserts `entries` (one statement, in a SAVEPOINT) and writes each returned key and
+    /// default into its object. Returns false, having undone the statement, when a
+    /// returned row holds values no sent row does (a trigger or a converting column type
+    /// changed them): the caller sends those objects row by row.
     [[nodiscard]] bool write(std::span<const std::uint32_t> entries, std::size_t total);
 
   private:
-    /// True when each returned row holds the values of the row sent at its position.
-    [[nodiscard]] bool returned_as_sent(const row_buffer& returned) const;
+    /// For each returned row, the sent row it holds; empty when one holds none.
+    [[nodiscard]] std::vector<std::size_t> match(const row_buffer& returned) const;
+    [[nodiscard]] bool holds(const row_buffer& returned, std::size_t r, std::size_t sent) const;
 
     statement_runner& run_;
     table_runtime& t_;
-    std::vector<std::string> columns_; ///< every column but the key
+    row_shape shape_;
+    std::vector<std::size_t> sent_columns_;
+    std::vector<std::string> columns_; ///< names of the sent columns
+    std::string returning_;            ///< " RETURNING fetched..., sent..."
     std::size_t per_statement_;
     std::vector<param_ref> params_;
 };
 
-/// One prepared single-row INSERT without the key column, reused for every object; the
-/// key the database generated comes back with RETURNING.
+/// One prepared single-row INSERT ... RETURNING <fetched>, reused for every object.
 class row_by_row_writer {
   public:
-    row_by_row_writer(statement_runner& run, table_runtime& t);
+    row_by_row_writer(statement_runner& run, table_runtime& t, row_shape shape);
     void write(std::uint32_t entry, std::size_t total);
 
   private:
     statement_runner& run_;
     table_runtime& t_;
+    row_shape shape_;
     prepared_statement& stmt_;
 };
+
+/// Binds the columns of `shape` of `obj` into `out`, in column order.
+void bind_shape(const entity_mapping& m, const row_shape& shape, const void* obj, param_ref* out);
+/// Writes the fetched values of a returned row (`cells`, in shape.fetched order) into the
+/// object of `entry`.
+void assign_fetched(table_runtime& t, const row_shape& shape, std::uint32_t entry,
+                    const value* cells, std::size_t total);
 
 /// Writes a key the database returned for a row into the object of `entry`; throws
 /// when it returned none (NULL: the key column is not generated).

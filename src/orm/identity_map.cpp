@@ -3,7 +3,25 @@
 
 namespace tabella::detail {
 
-std::optional<std::uint32_t> identity_map::find(std::int64_t key) const {
+std::optional<std::uint32_t> identity_map::find(key_view key) const {
+    if (key.bytes.empty()) return find_run(key.integer);
+    const auto it = hashed_.find(key.bytes);
+    if (it == hashed_.end()) return std::nullopt;
+    return it->second;
+}
+
+void identity_map::insert(key_view key, std::uint32_t entry) {
+    if (key.bytes.empty()) return insert_run(key.integer, entry);
+    hashed_.insert_or_assign(std::string(key.bytes), entry);
+}
+
+void identity_map::erase(key_view key) {
+    if (key.bytes.empty()) return erase_run(key.integer);
+    const auto it = hashed_.find(key.bytes);
+    if (it != hashed_.end()) hashed_.erase(it);
+}
+
+std::optional<std::uint32_t> identity_map::find_run(std::int64_t key) const {
     auto it = runs_.upper_bound(key);
     if (it == runs_.begin()) return std::nullopt;
     --it;
@@ -12,8 +30,8 @@ std::optional<std::uint32_t> identity_map::find(std::int64_t key) const {
     return it->second.first_entry + static_cast<std::uint32_t>(offset);
 }
 
-void identity_map::insert(std::int64_t key, std::uint32_t entry) {
-    erase(key); // a key mapped already (a rollback restoring it) must not overlap its run
+void identity_map::insert_run(std::int64_t key, std::uint32_t entry) {
+    erase_run(key); // a key mapped already (a rollback restoring it) must not overlap its run
     auto next = runs_.upper_bound(key);
     if (next != runs_.begin()) {
         auto prev = std::prev(next);
@@ -27,7 +45,7 @@ void identity_map::insert(std::int64_t key, std::uint32_t entry) {
     runs_.insert_or_assign(key, run{entry, 1});
 }
 
-void identity_map::erase(std::int64_t key) {
+void identity_map::erase_run(std::int64_t key) {
     auto it = runs_.upper_bound(key);
     if (it == runs_.begin()) return;
     --it;

@@ -12,12 +12,27 @@ namespace tabella {
 namespace detail {
 namespace {
 
-void load_into(const entity_mapping& m, void* obj, const value* cells, std::int64_t key) {
+void load_into(const entity_mapping& m, void* obj, const value* cells, key_view key) {
     try {
         m.load_row(obj, cells);
     } catch (const conversion_error& err) {
         throw conversion_error("loading " + m.table.name() + " row with key " +
-                               std::to_string(key) + " into " + m.struct_name + ": " + err.what());
+                               describe_key(m, key) + " into " + m.struct_name + ": " + err.what());
+    }
+}
+
+// The key of a result row; a key that cannot be read names the table and the column.
+key_view row_key_of(table_runtime& t, const value* cells) {
+    const entity_mapping& m = *t.map;
+    try {
+        return cells_key(m, cells, t.key_buffer);
+    } catch (const conversion_error& err) {
+        std::string columns;
+        for (const auto c : m.key_columns)
+            columns += (columns.empty() ? "" : ", ") + m.table.columns()[c].name();
+        throw conversion_error("loading " + m.table.name() + " into " + m.struct_name +
+                               ": the key (" + columns +
+                               ") of a row cannot be read: " + err.what());
     }
 }
 
@@ -26,7 +41,7 @@ void load_into(const entity_mapping& m, void* obj, const value* cells, std::int6
 // unless `overwrite` (populate_existing) asks for the row's values in a persistent one.
 void* materialize(table_runtime& t, const value* cells, bool overwrite) {
     const entity_mapping& m = *t.map;
-    const auto key = cells[m.key_index].as<std::int64_t>();
+    const key_view key = row_key_of(t, cells);
     if (const auto e = t.identity.find(key)) {
         if (overwrite && t.states[*e] == object_state::persistent &&
             !(t.marks[*e] & mark_removing)) {
@@ -89,8 +104,10 @@ std::int64_t count_query(session_state& s, const entity_mapping& m, const query_
 
 } // namespace detail
 
-void* session::get_raw(const detail::entity_mapping& m, std::int64_t key) {
+void* session::get_raw(const detail::entity_mapping& m, std::span<const param_ref> key_parts) {
     auto& t = state().runtime(m);
+    std::string buffer;
+    const detail::key_view key = detail::params_key(m, key_parts, buffer);
     auto tracked = [&]() -> void* {
         const auto e = t.identity.find(key);
         if (!e) return nullptr;
@@ -100,7 +117,7 @@ void* session::get_raw(const detail::entity_mapping& m, std::int64_t key) {
     state_->autoflush();
     if (void* obj = tracked()) return obj;
     if (t.identity.find(key)) return nullptr; // removed, not flushed (autoflush off)
-    auto stmt = m.table.select().where(detail::column_of(m, m.key_index) == key);
+    auto stmt = m.table.select().where(detail::key_equals(m, key));
     const auto q = detail::compile_select(stmt, state_->conn().dialect());
     const auto found = detail::load_rows(*state_, m, q);
     return found.empty() ? nullptr : found.front();
@@ -110,23 +127,26 @@ namespace detail {
 
 void reload(connection& conn, table_runtime& t, const std::vector<std::uint32_t>& entries) {
     const entity_mapping& m = *t.map;
-    const std::size_t per_statement = rows_per_statement(1, conn.parameter_limit(), 1000);
+    const std::size_t per_statement = rows_per_statement(
+        m.key_columns.size(), conn.parameter_limit(), m.key_columns.size() == 1 ? 1000 : 100);
     std::vector<bool> found(entries.size(), false);
-    std::unordered_map<std::int64_t, std::size_t> position;
-    for (std::size_t i = 0; i < entries.size(); ++i) position.emplace(t.keys[entries[i]], i);
+    key_map<std::size_t> position;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        position.emplace(owned_key(t.keys[entries[i]]), i);
+    std::vector<key_view> keys;
     for (std::size_t first = 0; first < entries.size(); first += per_statement) {
         const std::size_t n = std::min(per_statement, entries.size() - first);
-        std::vector<value> keys;
-        for (std::size_t i = first; i < first + n; ++i) keys.emplace_back(t.keys[entries[i]]);
-        auto stmt = m.table.select().where(column_of(m, m.key_index).in_(std::move(keys)));
+        keys.clear();
+        for (std::size_t i = first; i < first + n; ++i) keys.push_back(t.keys[entries[i]]);
+        auto stmt = m.table.select().where(key_in(m, keys));
         const auto q = compile_select(stmt, conn.dialect());
         const auto res = conn.execute_sql(q.sql, q.params);
         for (const auto& r : res) {
             const value* cells = r.values().data();
-            const auto it = position.find(cells[m.key_index].as<std::int64_t>());
+            const auto it = position.find(row_key_of(t, cells));
             if (it == position.end()) continue;
             const auto e = entries[it->second];
-            m.load_row(t.objects[e], cells);
+            load_into(m, t.objects[e], cells, it->first.view());
             t.take_snapshot(e);
             found[it->second] = true;
         }

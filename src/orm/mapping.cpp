@@ -16,8 +16,16 @@ namespace tabella::detail {
 
 entity_mapping make_entity_mapping(std::string_view struct_name, std::string_view table_name,
                                    std::span<const std::string_view> names,
-                                   std::span<const member_column> columns, std::size_t key_index,
-                                   bool key_generated, const entity_mapping& (*self)()) {
+                                   std::span<const member_column> columns,
+                                   std::span<const std::size_t> key_columns, bool integer_key,
+                                   key_source source, std::span<const column_default> defaults,
+                                   const entity_mapping& (*self)()) {
+    if (names.size() > 64)
+        throw usage_error(std::string(struct_name) + " has " + std::to_string(names.size()) +
+                          " members; a mapped struct has at most 64");
+    std::uint64_t key_mask = 0;
+    for (const auto k : key_columns) key_mask |= std::uint64_t{1} << k;
+    const bool generated = source == key_source::database;
     std::vector<column> cols;
     std::vector<const entity_mapping& (*)()> parents;
     std::vector<std::size_t> self_refs;
@@ -25,8 +33,8 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
     for (std::size_t i = 0; i < names.size(); ++i) {
         const member_column& mc = columns[i];
         column c(std::string(names[i]), mc.type);
-        if (i == key_index)
-            c.primary_key(key_generated);
+        if (key_mask & (std::uint64_t{1} << i))
+            c.primary_key(generated);
         else
             c.nullable(mc.nullable);
         if (mc.parent) {
@@ -38,18 +46,30 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
         }
         cols.push_back(std::move(c));
     }
-    return entity_mapping{std::string(struct_name),
-                          table(std::string(table_name), std::move(cols)),
-                          key_index,
-                          key_generated,
-                          nullptr,
-                          nullptr,
-                          nullptr,
-                          nullptr,
-                          nullptr,
-                          nullptr,
-                          std::move(parents),
-                          std::move(self_refs)};
+    std::uint64_t defaulted = 0;
+    for (const auto& d : defaults) {
+        const auto it = std::find(names.begin(), names.end(), d.column);
+        if (it == names.end())
+            throw usage_error("table_traits<" + std::string(struct_name) +
+                              ">::server_defaults names '" + std::string(d.column) +
+                              "', which is not a member");
+        const auto c = static_cast<std::size_t>(it - names.begin());
+        cols[c].server_default(std::string(d.sql));
+        if (columns[c].nullable && !(key_mask & (std::uint64_t{1} << c)))
+            defaulted |= std::uint64_t{1} << c;
+    }
+    entity_mapping e{.struct_name = std::string(struct_name),
+                     .table = table(std::string(table_name), std::move(cols))};
+    e.key_columns.assign(key_columns.begin(), key_columns.end());
+    e.key_mask = key_mask;
+    e.defaulted_mask = defaulted;
+    e.key_index = key_columns.front();
+    e.integer_key = integer_key;
+    e.key_generated = generated;
+    e.key_by_session = source == key_source::session;
+    e.parents = std::move(parents);
+    e.self_refs = std::move(self_refs);
+    return e;
 }
 
 column_expr column_of(const entity_mapping& m, std::size_t index) {
@@ -104,6 +124,32 @@ constexpr std::uint64_t mix(std::uint64_t x) noexcept { // splitmix64 finalizer
 }
 } // namespace
 
+void append_key_part(std::string& out, const param_ref& p) {
+    out += static_cast<char>(p.kind);
+    auto append_u64 = [&](std::uint64_t v) {
+        for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+    };
+    switch (p.kind) {
+    case value_kind::null:
+        return;
+    case value_kind::real:
+        append_u64(std::bit_cast<std::uint64_t>(p.real));
+        return;
+    case value_kind::text:
+    case value_kind::blob:
+        if (p.size > UINT32_MAX) throw usage_error("a key value longer than 4 GiB");
+        for (int i = 0; i < 4; ++i) out += static_cast<char>(p.size >> (8 * i));
+        out.append(static_cast<const char*>(p.data), p.size);
+        return;
+    default:
+        if (p.data) // a UUID
+            out.append(static_cast<const char*>(p.data), p.size);
+        else
+            append_u64(static_cast<std::uint64_t>(p.integer));
+        return;
+    }
+}
+
 std::uint64_t fingerprint(const param_ref& p) noexcept {
     const auto tag = static_cast<std::uint64_t>(p.kind) << 56;
     switch (p.kind) {
@@ -112,11 +158,13 @@ std::uint64_t fingerprint(const param_ref& p) noexcept {
     case value_kind::integer:
     case value_kind::boolean:
     case value_kind::timestamp:
+    case value_kind::date:
         return mix(static_cast<std::uint64_t>(p.integer) + tag) ^ tag;
     case value_kind::real:
         return mix(std::bit_cast<std::uint64_t>(p.real) + tag) ^ tag;
     case value_kind::text:
-    case value_kind::blob: {
+    case value_kind::blob:
+    case value_kind::uuid: {
         const std::string_view bytes(static_cast<const char*>(p.data), p.size);
         return mix(std::hash<std::string_view>{}(bytes) + p.size + tag);
     }

@@ -18,7 +18,7 @@ std::uint32_t table_runtime::add_entries(void* first, std::size_t count, std::si
     for (std::size_t i = 0; i < count; ++i) objects.push_back(p + i * stride);
     states.resize(size, state);
     marks.resize(size, 0);
-    keys.resize(size, 0);
+    keys.resize(size);
     inserted_at.resize(size, 0);
     written_at.resize(size, 0);
     addresses.insert(first, count, stride, entry);
@@ -34,18 +34,20 @@ void table_runtime::take_snapshot(std::uint32_t entry) {
     map->bind_row(objects[entry], refs);
     std::uint64_t* out = &snapshot[entry * width];
     for (std::size_t c = 0; c < map->column_count(); ++c)
-        if (c != map->key_index) *out++ = fingerprint(refs[c]);
+        if (!(map->key_mask & (std::uint64_t{1} << c))) *out++ = fingerprint(refs[c]);
 }
 
 bool table_runtime::is_modified(std::uint32_t entry) const {
-    if (map->get_key(objects[entry]) != keys[entry]) return true;
+    std::string buffer;
+    if (object_key(*map, objects[entry], buffer) != keys[entry]) return true;
     if (marks[entry] & mark_stale) return true;
     if (!track_changes) return false;
     param_ref refs[64];
     map->bind_row(objects[entry], refs);
     const std::uint64_t* snap = &snapshot[entry * snapshot_width()];
     for (std::size_t c = 0; c < map->column_count(); ++c)
-        if (c != map->key_index && fingerprint(refs[c]) != *snap++) return true;
+        if (!(map->key_mask & (std::uint64_t{1} << c)) && fingerprint(refs[c]) != *snap++)
+            return true;
     return false;
 }
 
@@ -61,22 +63,22 @@ void table_runtime::detach(std::uint32_t entry) {
     st = object_state::detached;
 }
 
-void table_runtime::make_persistent(std::uint32_t entry, std::int64_t key) {
+void table_runtime::make_persistent(std::uint32_t entry, key_view key) {
     states[entry] = object_state::persistent;
-    keys[entry] = key;
-    identity.insert(key, entry);
+    keys.set(entry, key);
+    identity.insert(keys[entry], entry);
 }
 
 void table_runtime::undo_key_changes(epoch since) {
     while (!key_changes.empty() && key_changes.back().at > since) {
-        const key_change c = key_changes.back();
+        const key_change c = std::move(key_changes.back());
         key_changes.pop_back();
         if (states[c.entry] == object_state::persistent) {
             const auto owner = identity.find(keys[c.entry]);
             if (owner && *owner == c.entry) identity.erase(keys[c.entry]);
-            identity.insert(c.old_key, c.entry);
+            identity.insert(c.old_key.view(), c.entry);
         }
-        keys[c.entry] = c.old_key;
+        keys.set(c.entry, c.old_key.view());
     }
 }
 
@@ -198,11 +200,11 @@ void session::refresh_raw(const detail::entity_mapping& m, void* obj) {
     if (!e || t.states[*e] != object_state::persistent || (t.marks[*e] & detail::mark_removing))
         throw usage_error("refresh(): the " + m.struct_name +
                           " is not a persistent object of this session");
-    const std::int64_t key = t.keys[*e];
+    const std::string key = detail::describe_key(m, t.keys[*e]);
     detail::reload(state().conn(), t, {*e});
     if (t.states[*e] == object_state::detached)
         throw stale_data_error("refresh(): the row of the " + m.struct_name + " (" +
-                               m.table.name() + " key " + std::to_string(key) +
+                               m.table.name() + " key " + key +
                                ") is gone; the object is detached");
 }
 

@@ -6,6 +6,7 @@
 
 #include "identity_map.hpp"
 #include "object_index.hpp"
+#include "row_key.hpp"
 #include "tabella/connection.hpp"
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/engine.hpp"
@@ -35,20 +36,20 @@ using epoch = std::uint32_t;
 struct key_change {
     epoch at;
     std::uint32_t entry;
-    std::int64_t old_key;
+    owned_key old_key;
 };
 
 /// The objects of one mapped type in one session.
 struct table_runtime {
     table_runtime(const entity_mapping& m, bool track)
-        : map(&m), store(m.make_store()), track_changes(track) {}
+        : map(&m), store(m.make_store()), keys(m.integer_key), track_changes(track) {}
 
     const entity_mapping* map;
     std::unique_ptr<object_store> store;
     std::vector<void*> objects;          ///< entry -> object
     std::vector<object_state> states;    ///< entry -> state
     std::vector<std::uint8_t> marks;     ///< entry -> entry_mark bits
-    std::vector<std::int64_t> keys;      ///< entry -> key of its row (persistent, deleted)
+    row_keys keys;                       ///< entry -> key of its row (persistent, deleted)
     std::vector<epoch> inserted_at;      ///< entry -> flush that inserted it (0: loaded)
     std::vector<epoch> written_at;       ///< entry -> flush that last updated or deleted it
     std::vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
@@ -59,7 +60,15 @@ struct table_runtime {
     std::size_t pending = 0;             ///< entries in state pending
     std::size_t removing = 0;            ///< entries with mark_removing
 
-    [[nodiscard]] std::size_t snapshot_width() const noexcept { return map->column_count() - 1; }
+    std::string key_buffer;              ///< scratch for encoding keys (object_key...)
+
+    [[nodiscard]] std::size_t snapshot_width() const noexcept {
+        return map->column_count() - map->key_columns.size();
+    }
+    /// The key `obj` has now (general keys are encoded in key_buffer).
+    [[nodiscard]] std::optional<key_view> current_key(const void* obj) {
+        return object_key(*map, obj, key_buffer);
+    }
     /// Appends `count` entries for objects `stride` bytes apart; returns the first index.
     std::uint32_t add_entries(void* first, std::size_t count, std::size_t stride,
                               object_state state);
@@ -74,7 +83,7 @@ struct table_runtime {
     /// Moves an entry to `detached`, out of the identity map and the counters.
     void detach(std::uint32_t entry);
     /// Makes `entry` persistent with the row key `key`, in the identity map.
-    void make_persistent(std::uint32_t entry, std::int64_t key);
+    void make_persistent(std::uint32_t entry, key_view key);
     /// Gives back the row keys that flushes after `since` changed.
     void undo_key_changes(epoch since);
 };

@@ -11,7 +11,7 @@ namespace tabella::detail {
 namespace {
 
 void clear_generated_key(table_runtime& t, std::uint32_t e) {
-    if (t.marks[e] & mark_key_generated) t.map->set_key(t.objects[e], std::nullopt);
+    if (t.marks[e] & mark_key_generated) clear_generated_key(*t.map, t.objects[e]);
     t.marks[e] &= static_cast<std::uint8_t>(~mark_key_generated);
     t.inserted_at[e] = 0;
 }

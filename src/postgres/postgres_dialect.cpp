@@ -39,6 +39,10 @@ class postgresql_dialect_impl final : public dialect {
             return "BYTEA";
         case column_type::timestamp:
             return "TIMESTAMPTZ";
+        case column_type::uuid:
+            return "UUID";
+        case column_type::date:
+            return "DATE";
         }
         return "TEXT";
     }

@@ -22,12 +22,14 @@ enum : pqxx::oid {
     int4_oid = 23,
     float4_oid = 700,
     float8_oid = 701,
+    date_oid = 1082,
     timestamp_oid = 1114,
     timestamptz_oid = 1184,
     numeric_oid = 1700,
+    uuid_oid = 2950,
 };
 
-enum class decoder : std::uint8_t { integer, real, boolean, blob, timestamp, text };
+enum class decoder : std::uint8_t { integer, real, boolean, blob, timestamp, date, uuid, text };
 
 decoder decoder_for(pqxx::oid type) {
     switch (type) {
@@ -46,6 +48,10 @@ decoder decoder_for(pqxx::oid type) {
     case timestamp_oid:
     case timestamptz_oid:
         return decoder::timestamp;
+    case date_oid:
+        return decoder::date;
+    case uuid_oid:
+        return decoder::uuid;
     default:
         return decoder::text;
     }
@@ -90,18 +96,17 @@ blob decode_bytea(const pqxx::field& f, std::string_view column) {
     return out;
 }
 
-// Zones before standardised time had offsets with seconds ("+05:53:28", LMT), which
-// PostgreSQL prints; parse_timestamp reads offsets to the minute.
-tabella::timestamp decode_timestamp(std::string_view text) {
-    const auto n = text.size();
-    const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
-    const bool offset_seconds = n > 9 && (text[n - 9] == '+' || text[n - 9] == '-') &&
-                                text[n - 6] == ':' && text[n - 3] == ':' && digit(n - 2) &&
-                                digit(n - 1);
-    if (!offset_seconds) return parse_timestamp(text);
-    const int seconds = (text[n - 2] - '0') * 10 + (text[n - 1] - '0');
-    const int sign = text[n - 9] == '-' ? -1 : 1;
-    return parse_timestamp(text.substr(0, n - 3)) - std::chrono::seconds(sign * seconds);
+// A timestamp or date tabella cannot hold ('infinity', '-infinity', BC, years past 9999)
+// stays text: the row is read, and as<timestamp>() or as<year_month_day>() of that one cell
+// throws the conversion_error that says why, so that a query that does not convert the
+// cell still works.
+template <class Parse>
+value time_or_text(std::string_view text, Parse parse) {
+    try {
+        return value(parse(text));
+    } catch (const conversion_error&) {
+        return value(std::string(text));
+    }
 }
 
 value decode(decoder d, const pqxx::field& f, std::string_view column) {
@@ -117,7 +122,11 @@ value decode(decoder d, const pqxx::field& f, std::string_view column) {
     case decoder::blob:
         return value(decode_bytea(f, column));
     case decoder::timestamp:
-        return value(decode_timestamp(text));
+        return time_or_text(text, parse_timestamp);
+    case decoder::date:
+        return time_or_text(text, parse_date);
+    case decoder::uuid:
+        return value(uuid::parse(text));
     case decoder::text:
         break;
     }
@@ -151,6 +160,10 @@ std::string bytea_text(const param_ref& p) {
 void check_postgres_params(std::span<const param_ref> params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         const auto& p = params[i];
+        if (p.kind == value_kind::timestamp)
+            check_timestamp_range(p.integer, "parameter " + std::to_string(i + 1));
+        if (p.kind == value_kind::date)
+            check_date_range(p.integer, "parameter " + std::to_string(i + 1));
         if (p.kind != value_kind::text) continue;
         if (p.size && std::memchr(p.data, 0, p.size))
             throw conversion_error("parameter " + std::to_string(i + 1) +
@@ -175,7 +188,13 @@ std::string postgres_param_text(const param_ref& p) {
     case value_kind::blob:
         return bytea_text(p);
     case value_kind::timestamp:
+        check_timestamp_range(p.integer);
         return format_timestamp(p.integer) + "+00";
+    case value_kind::uuid:
+        return p.uuid_value().to_string();
+    case value_kind::date:
+        check_date_range(p.integer);
+        return format_date(p.integer);
     }
     return {};
 }

@@ -14,12 +14,14 @@
 namespace tabella::detail {
 
 /// Throws conversion_error when a parameter cannot be sent: text that is not UTF-8, or
-/// holds a NUL byte (PostgreSQL text cannot; libpq would cut the value there). Called
-/// before anything is sent.
+/// holds a NUL byte (PostgreSQL text cannot; libpq would cut the value there), a timestamp
+/// or date outside years 1 to 9999. Called before anything is sent.
 void check_postgres_params(std::span<const param_ref> params);
 
 /// The text form of a non-NULL parameter, as PostgreSQL's input functions read it:
-/// shortest round-trip reals, t/f, \x-hex bytea, UTC timestamps with "+00".
+/// shortest round-trip reals, t/f, \x-hex bytea, UTC timestamps with "+00", canonical
+/// uuids, dates as YYYY-MM-DD. Throws conversion_error for a timestamp or date outside
+/// years 1 to 9999.
 [[nodiscard]] std::string postgres_param_text(const param_ref& p);
 
 /// Appends one field of a COPY text line: \N for NULL, else the value's text with
@@ -28,7 +30,9 @@ void append_copy_field(std::string& line, const param_ref& p);
 
 /// Appends the rows of `r` to `out` (and the column names when `out` has none yet).
 /// int2/4/8 -> integer, float4/8 and numeric -> real, bool -> boolean, bytea -> blob,
-/// timestamp(tz) -> timestamp, NULL -> null, anything else -> text.
+/// timestamp(tz) -> timestamp, date -> date, uuid -> uuid, NULL -> null, anything else ->
+/// text; so are timestamps and dates outside years 1 to 9999 ('infinity'), whose
+/// conversion then fails when it is asked for.
 void read_postgres_rows(const pqxx::result& r, row_buffer& out);
 
 } // namespace tabella::detail

@@ -41,7 +41,11 @@ class sqlite_dialect_impl final : public dialect {
         case column_type::blob:
             return "BLOB";
         case column_type::timestamp:
-            return "TIMESTAMP";
+            return "TIMESTAMP"; // text "YYYY-MM-DD HH:MM:SS.ffffff", UTC
+        case column_type::uuid:
+            return "BLOB"; // 16 bytes
+        case column_type::date:
+            return "DATE"; // text "YYYY-MM-DD"
         }
         return "TEXT";
     }

@@ -36,10 +36,20 @@ void bind(sqlite3_stmt* stmt, int index, const param_ref& p, std::string& scratc
         else
             sqlite3_bind_blob64(stmt, index, p.data, p.size, SQLITE_STATIC);
         return;
-    case value_kind::timestamp:
+    case value_kind::timestamp: // text that sorts as the time does: years 1 to 9999 only
+        check_timestamp_range(p.integer, "parameter " + std::to_string(index));
         scratch = format_timestamp(p.integer);
         sqlite3_bind_text64(stmt, index, scratch.data(), scratch.size(), SQLITE_TRANSIENT,
                             SQLITE_UTF8);
+        return;
+    case value_kind::date:
+        check_date_range(p.integer, "parameter " + std::to_string(index));
+        scratch = format_date(p.integer);
+        sqlite3_bind_text64(stmt, index, scratch.data(), scratch.size(), SQLITE_TRANSIENT,
+                            SQLITE_UTF8);
+        return;
+    case value_kind::uuid: // 16 bytes, which as<uuid>() reads back
+        sqlite3_bind_blob64(stmt, index, p.data, p.size, SQLITE_STATIC);
         return;
     }
 }

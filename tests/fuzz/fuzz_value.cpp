@@ -1,8 +1,9 @@
 // libFuzzer target: converting database text to C++ types either works or throws
-// conversion_error; a parsed timestamp formats and parses back to itself.
+// conversion_error; a parsed timestamp, date or uuid formats and parses back to itself.
 #include <tabella/detail/timestamp_text.hpp>
 #include <tabella/detail/utf8.hpp>
 #include <tabella/error.hpp>
+#include <tabella/uuid.hpp>
 #include <tabella/value.hpp>
 
 #include <chrono>
@@ -19,6 +20,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (again != t) std::abort();
     } catch (const tabella::conversion_error&) {
     }
+    try {
+        const auto d = tabella::detail::parse_date(text);
+        const auto days = std::chrono::sys_days(d).time_since_epoch().count();
+        if (tabella::detail::parse_date(tabella::detail::format_date(days)) != d) std::abort();
+    } catch (const tabella::conversion_error&) {
+    }
+    try {
+        const auto u = tabella::uuid::parse(text);
+        if (tabella::uuid::parse(u.to_string()) != u) std::abort();
+    } catch (const tabella::conversion_error&) {
+    }
     const tabella::value v(text);
     auto expect_conversion_error = [&](auto convert) {
         try {
@@ -30,6 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     expect_conversion_error([&] { (void)v.as<double>(); });
     expect_conversion_error([&] { (void)v.as<bool>(); });
     expect_conversion_error([&] { (void)v.as<std::chrono::system_clock::time_point>(); });
+    expect_conversion_error([&] { (void)v.as<tabella::timestamp>(); });
+    expect_conversion_error([&] { (void)v.as<std::chrono::year_month_day>(); });
+    expect_conversion_error([&] { (void)v.as<tabella::uuid>(); });
     if (v.as<std::string>() != text) std::abort();
     (void)tabella::detail::find_invalid_utf8(text);
     return 0;

@@ -114,6 +114,46 @@ TEST_F(mariadb_driver, values_round_trip_with_the_kinds_the_orm_maps) {
               0);
 }
 
+TEST_F(mariadb_driver, years_1_to_9999_dates_and_uuids_and_zero_dates_read_lazily) {
+    using namespace std::chrono;
+    auto conn = eng().connect();
+    conn.execute_sql("CREATE TABLE tv (k INT, ts DATETIME(6), d DATE, u BINARY(16))");
+    const timestamp first = sys_days{year(1) / 1 / 1} + microseconds(0);
+    const timestamp last = sys_days{year(9999) / 12 / 31} + hours(23) + minutes(59) + seconds(59) +
+                           microseconds(999999);
+    const auto u = uuid::parse("0190a6e2-7c3b-7def-8123-456789abcdef");
+    conn.execute_sql("INSERT INTO tv VALUES (1, ?, ?, ?), (2, ?, ?, NULL)",
+                     {first, year(1) / 1 / 1, u, last, year(9999) / 12 / 31});
+    const auto res = conn.execute_sql("SELECT ts, d, u, CAST(ts AS CHAR), CAST(d AS CHAR) FROM "
+                                      "tv ORDER BY k");
+    ASSERT_EQ(res.size(), 2u);
+    EXPECT_EQ(res[0][0], value(first));
+    EXPECT_EQ(res[0][1], value(year(1) / 1 / 1)); // DATE: a date, no longer a timestamp
+    EXPECT_EQ(res[0].get<uuid>(2), u);            // BINARY(16): 16 bytes
+    EXPECT_EQ(res[0].get<std::string>(3), "0001-01-01 00:00:00.000000");
+    EXPECT_EQ(res[0].get<std::string>(4), "0001-01-01");
+    EXPECT_EQ(res[1][0], value(last));
+    EXPECT_EQ(res[1][1], value(year(9999) / 12 / 31));
+    EXPECT_EQ(res[1].get<std::string>(3), "9999-12-31 23:59:59.999999");
+    // Out of range: refused before it is sent, naming the parameter.
+    try {
+        conn.execute_sql("INSERT INTO tv (k, ts) VALUES (3, ?)", {first - microseconds(1)});
+        ADD_FAILURE() << "sent";
+    } catch (const conversion_error& e) {
+        EXPECT_NE(std::string(e.what()).find("parameter 1"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(conn.execute_sql("INSERT INTO tv (k, d) VALUES (3, ?)", {year(10000) / 1 / 1}),
+                 conversion_error);
+    // A zero date (only a lax sql_mode stores one) is read; converting it throws.
+    conn.execute_sql("SET SESSION sql_mode = ''");
+    conn.execute_sql("INSERT INTO tv VALUES (4, '0000-00-00 00:00:00', '0000-00-00', NULL)");
+    const auto zero = conn.execute_sql("SELECT k, ts, d FROM tv WHERE k = 4").one();
+    EXPECT_EQ(zero.get<std::int64_t>(0), 4);
+    EXPECT_THROW((void)zero.get<timestamp>(1), conversion_error);
+    EXPECT_THROW((void)zero.get<year_month_day>(2), conversion_error);
+    EXPECT_EQ(zero.get<std::string>(2), "0000-00-00");
+}
+
 TEST_F(mariadb_driver, urls_name_options_and_never_show_the_password) {
     const auto u = parse_url(url_);
     const std::string where = u.host + ":" + std::to_string(u.port.value_or(3306)) + "/";

@@ -114,7 +114,8 @@ TEST_F(postgres_driver, result_columns_are_decoded_by_their_type) {
                                     "true AS f, '\\x00ff'::bytea AS g, 'txt'::text AS h, NULL::int "
                                     "AS i, DATE '2024-01-02' AS j, "
                                     "'2024-01-02 03:04:05.5+02'::timestamptz AS k, '2024-01-02 "
-                                    "03:04:05'::timestamp AS l")
+                                    "03:04:05'::timestamp AS l, "
+                                    "'0190a6e2-7c3b-7def-8123-456789abcdef'::uuid AS m")
                        .one();
     EXPECT_EQ(r["a"], value(1));
     EXPECT_EQ(r["b"], value(2));
@@ -125,10 +126,65 @@ TEST_F(postgres_driver, result_columns_are_decoded_by_their_type) {
     EXPECT_EQ(r["g"], value(blob{std::byte{0}, std::byte{0xff}}));
     EXPECT_EQ(r["h"], value("txt"));
     EXPECT_TRUE(r["i"].is_null());
-    EXPECT_EQ(r["j"], value("2024-01-02"));
+    EXPECT_EQ(r["j"], value(2024y / January / 2));
+    EXPECT_EQ(r["j"].as<std::string>(), "2024-01-02"); // as it read when dates were text
+    EXPECT_EQ(r["m"], value(uuid::parse("0190a6e2-7c3b-7def-8123-456789abcdef")));
+    EXPECT_EQ(r["m"].as<std::string>(), "0190a6e2-7c3b-7def-8123-456789abcdef");
     EXPECT_EQ(r["k"],
               value(tabella::timestamp{sys_days{2024y / January / 2} + 1h + 4min + 5s + 500ms}));
     EXPECT_EQ(r["l"], value(tabella::timestamp{sys_days{2024y / January / 2} + 3h + 4min + 5s}));
+}
+
+TEST_F(postgres_driver, years_1_to_9999_are_read_in_any_time_zone_and_the_rest_lazily_refused) {
+    auto conn = eng().connect();
+    const timestamp first = sys_days{1y / January / 1} + 0us;
+    const timestamp last = sys_days{9999y / December / 31} + 23h + 59min + 59s + 999999us;
+    // West of Greenwich the first microsecond is printed in 1 BC, with the local mean
+    // time's offset in seconds ("0001-12-31 19:03:58-04:56:02 BC").
+    for (const char* zone : {"UTC", "America/New_York", "Asia/Kolkata"}) {
+        SCOPED_TRACE(zone);
+        conn.execute_sql(std::string("SET TimeZone = '") + zone + "'");
+        const auto r = conn.execute_sql("SELECT $1::timestamptz AS a, $2::timestamptz AS b, "
+                                        "$3::date AS c, $4::date AS d",
+                                        {value(first), value(last), value(1y / January / 1),
+                                         value(9999y / December / 31)})
+                           .one();
+        EXPECT_EQ(r["a"], value(first));
+        EXPECT_EQ(r["b"], value(last));
+        EXPECT_EQ(r["c"], value(1y / January / 1));
+        EXPECT_EQ(r["d"], value(9999y / December / 31));
+    }
+    conn.execute_sql("SET TimeZone = 'UTC'");
+    // Values tabella cannot hold: the row is read; converting the cell throws, saying why.
+    const auto r = conn.execute_sql("SELECT 1 AS id, 'infinity'::timestamptz AS a, "
+                                    "'-infinity'::timestamp AS b, 'infinity'::date AS c, "
+                                    "'0001-12-31 BC'::date AS d, '10000-01-01'::timestamptz AS e")
+                       .one();
+    EXPECT_EQ(r.get<std::int64_t>("id"), 1);
+    for (const char* name : {"a", "b", "c", "d", "e"}) {
+        SCOPED_TRACE(name);
+        std::string message;
+        try {
+            if (std::string_view(name) == "c" || std::string_view(name) == "d")
+                (void)r[name].as<year_month_day>();
+            else
+                (void)r[name].as<tabella::timestamp>();
+        } catch (const conversion_error& e) {
+            message = e.what();
+        }
+        EXPECT_NE(message.find("years 1 to 9999"), std::string::npos) << message;
+        EXPECT_THROW((void)r[name].as<std::chrono::system_clock::time_point>(), conversion_error);
+    }
+    EXPECT_NE(r["a"].as<std::string>().find("infinity"), std::string::npos);
+    // Sent out of range: refused before anything is sent, naming the parameter.
+    try {
+        (void)conn.execute_sql("SELECT $1::timestamptz", {value(first - 1us)});
+        ADD_FAILURE() << "sent";
+    } catch (const conversion_error& e) {
+        EXPECT_NE(std::string(e.what()).find("parameter 1"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW((void)conn.execute_sql("SELECT $1::date", {value(10000y / January / 1)}),
+                 conversion_error);
 }
 
 TEST_F(postgres_driver, sqlstates_map_to_the_error_classes) {

@@ -155,5 +155,36 @@ TEST(dialect, rows_per_statement_respects_the_parameter_limit) {
     EXPECT_THROW((void)rows_per_statement(6, 5), usage_error);
 }
 
+TEST(dialect, uuid_and_date_column_types) {
+    metadata m;
+    const auto& t = m.add_table("days", {column("ref", uuid), column("on", date)});
+    EXPECT_EQ(sqlite_dialect().create_table(t),
+              "CREATE TABLE IF NOT EXISTS days (ref BLOB, \"on\" DATE)");
+    EXPECT_EQ(postgresql_dialect().create_table(t),
+              "CREATE TABLE IF NOT EXISTS days (ref UUID, \"on\" DATE)");
+    EXPECT_EQ(mariadb_dialect().create_table(t),
+              "CREATE TABLE IF NOT EXISTS days (ref BINARY(16), `on` DATE)");
+}
+
+TEST(dialect, core_checks_uuid_and_date_values_against_their_columns) {
+    metadata m;
+    const auto& t = m.add_table("days", {column("ref", uuid), column("on", date)});
+    const auto& ref = t.get_column("ref");
+    const auto& on = t.get_column("on");
+    EXPECT_NO_THROW(detail::check_value(t, ref, value(tabella::uuid::generate())));
+    EXPECT_NO_THROW(detail::check_value(t, ref, value("0190a6e2-7c3b-7def-8123-456789abcdef")));
+    EXPECT_NO_THROW(detail::check_value(t, ref, value(tabella::blob(16))));
+    EXPECT_NO_THROW(detail::check_value(t, ref, value()));
+    EXPECT_THROW(detail::check_value(t, ref, value("nope")), conversion_error);
+    EXPECT_THROW(detail::check_value(t, ref, value(tabella::blob(3))), conversion_error);
+    EXPECT_THROW(detail::check_value(t, ref, value(7)), conversion_error);
+    EXPECT_NO_THROW(detail::check_value(t, on, value(std::chrono::year(2026) / 1 / 31)));
+    EXPECT_NO_THROW(detail::check_value(t, on, value("2026-01-31")));
+    EXPECT_THROW(detail::check_value(t, on, value("2026-01-32")), conversion_error);
+    EXPECT_THROW(detail::check_value(t, on, value(tabella::timestamp{})), conversion_error);
+    EXPECT_THROW(detail::check_value(t, ref, value(std::chrono::year(2026) / 1 / 31)),
+                 conversion_error);
+}
+
 } // namespace
 } // namespace tabella

@@ -30,22 +30,41 @@ class TABELLA_EXPORT object_store {
 struct TABELLA_EXPORT entity_mapping {
     std::string struct_name; ///< for messages
     tabella::table table;    ///< name and columns, in member order
-    std::size_t key_index;   ///< index of the primary-key column
-    bool key_generated;      ///< integer key: the database generates it when unset
+    /// The primary-key columns, in key order (one, or several for a composite key).
+    std::vector<std::size_t> key_columns;
+    std::uint64_t key_mask = 0; ///< bit c set: column c is part of the key
+    std::size_t key_index = 0;  ///< key_columns[0]
+    /// One integer key column: keys are handled as std::int64_t (get_key, set_key), the
+    /// session's fast path. Other keys (strings, UUIDs, composite) are encoded bytes.
+    bool integer_key = false;
+    bool key_generated = false;  ///< integer key: the database generates it when unset
+    bool key_by_session = false; ///< std::optional<uuid> key: the session makes a UUIDv7
 
     /// Writes one param_ref per column (member order) viewing `obj`'s members.
-    void (*bind_row)(const void* obj, param_ref* out);
+    void (*bind_row)(const void* obj, param_ref* out) = nullptr;
+    /// Reads one column's value into its member of `obj` (a NULL empties an optional).
+    void (*load_column)(void* obj, std::size_t column, const value& cell) = nullptr;
+    /// Bit c set: column c has a server default (table_traits<T>::server_defaults) and its
+    /// member is a std::optional, left out of the INSERT when empty and read back.
+    std::uint64_t defaulted_mask = 0;
+    /// Bit c set: the member of column c is an empty std::optional.
+    std::uint64_t (*empty_members)(const void* obj) = nullptr;
     /// Reads every column from `cells` (member order) into `obj`.
-    void (*load_row)(void* obj, const value* cells);
-    /// The key of `obj`, or nullopt when it is unset (an empty optional).
-    std::optional<std::int64_t> (*get_key)(const void* obj);
-    /// Sets the key of `obj`; nullopt makes it unset again.
-    void (*set_key)(void* obj, std::optional<std::int64_t> key);
+    void (*load_row)(void* obj, const value* cells) = nullptr;
+    /// Integer keys: the key of `obj`, or nullopt when it is unset (an empty optional).
+    std::optional<std::int64_t> (*get_key)(const void* obj) = nullptr;
+    /// Integer keys: sets the key of `obj`; nullopt makes it unset again.
+    void (*set_key)(void* obj, std::optional<std::int64_t> key) = nullptr;
+    /// Keys made by the session: gives `obj` a new UUIDv7 key, or (assign false) none.
+    void (*make_session_key)(void* obj, bool assign) = nullptr;
+    /// Other keys: appends the key of the row `cells` (member order) to `out`, encoded as
+    /// the key of an object loaded from it would be (append_key_part per key column).
+    void (*encode_cells_key)(const value* cells, std::string& out) = nullptr;
     /// For each column, the object a ref<P> member points at; nullptr for other members and
     /// for refs that hold only a key.
-    void (*ref_targets)(const void* obj, const void** out);
+    void (*ref_targets)(const void* obj, const void** out) = nullptr;
     /// A store for objects of this type.
-    std::unique_ptr<object_store> (*make_store)();
+    std::unique_ptr<object_store> (*make_store)() = nullptr;
     /// The mappings this one references with ref<P> members (itself excluded), as
     /// functions so that structs may reference each other: flushed before this one.
     std::vector<const entity_mapping& (*)()> parents;
@@ -69,6 +88,10 @@ struct TABELLA_EXPORT entity_mapping {
 /// are broken at the point they are found).
 [[nodiscard]] TABELLA_EXPORT std::vector<const entity_mapping*>
 parents_first(const std::vector<const entity_mapping*>& mappings);
+
+/// Appends one key column's value to an encoded key: a kind byte, then the value (8 bytes
+/// for numbers and times, 16 for a UUID, a 4-byte length and the bytes for text and blobs).
+TABELLA_EXPORT void append_key_part(std::string& out, const param_ref& p);
 
 /// A 64-bit fingerprint of one bound value, used to notice changed columns.
 [[nodiscard]] TABELLA_EXPORT std::uint64_t fingerprint(const param_ref& p) noexcept;

@@ -3,8 +3,10 @@
 
 #include "tabella/export.hpp"
 
+#include "tabella/detail/key_traits.hpp"
 #include "tabella/metadata.hpp"
 #include "tabella/ref.hpp"
+#include "tabella/uuid.hpp"
 #include "tabella/value.hpp"
 
 #include <boost/hana/string.hpp>
@@ -35,15 +37,6 @@ constexpr std::string_view type_name() {
     std::string_view p = __PRETTY_FUNCTION__;
     const auto start = p.find("T = ") + 4;
     return p.substr(start, p.find_first_of(";]", start) - start);
-}
-
-/// The primary-key member's name of T: "id" unless table_traits<T>::primary_key says.
-template <class T>
-consteval std::string_view key_name() {
-    if constexpr (requires { std::string_view(table_traits<T>::primary_key); })
-        return table_traits<T>::primary_key;
-    else
-        return "id";
 }
 
 /// Column type and nullability of a member; for a ref<P>, the table it references.
@@ -98,6 +91,21 @@ struct member_traits<std::chrono::system_clock::time_point>
         return param_ref::of_timestamp(std::chrono::time_point_cast<std::chrono::microseconds>(v));
     }
 };
+/// tabella::timestamp, std::chrono::sys_time<std::chrono::microseconds>: years 1 to 9999.
+template <>
+struct member_traits<timestamp> : plain_member<timestamp, column_type::timestamp> {
+    static param_ref bind(timestamp v) noexcept { return param_ref::of_timestamp(v); }
+};
+template <>
+struct member_traits<uuid> : plain_member<uuid, column_type::uuid> {
+    static param_ref bind(const uuid& v) noexcept { return param_ref::of_uuid(v); }
+};
+/// A date not on the calendar (February 30th) is a conversion_error when it is sent.
+template <>
+struct member_traits<std::chrono::year_month_day>
+    : plain_member<std::chrono::year_month_day, column_type::date> {
+    static param_ref bind(std::chrono::year_month_day v) noexcept { return param_ref::of_date(v); }
+};
 
 /// Enums are stored as their integer value.
 template <class E>
@@ -133,54 +141,51 @@ struct member_traits<std::optional<M>> {
     }
 };
 
-/// ref<P> is P's key: a NOT NULL foreign key (nullable as std::optional<ref<P>>).
+/// ref<P> is P's key: a NOT NULL foreign key (nullable as std::optional<ref<P>>) of the
+/// type of P's key column.
 template <class P>
 struct member_traits<ref<P>> {
     static constexpr bool supported = true;
-    static constexpr member_column column() {
-        return {column_type::big_integer, false, table_traits<P>::name, key_name<P>(),
-                &mapping_of<P>};
+    static member_column column() {
+        static_assert(key_names<P>().size() == 1,
+                      "tabella: ref<P> refers to a struct with a one-column primary key; P "
+                      "has a composite key (store its key columns as plain members instead).");
+        return {member_traits<ref_key_t<P>>::column().type, false, table_traits<P>::name,
+                key_name<P>(), &mapping_of<P>};
     }
     static param_ref bind(const ref<P>& r) {
-        const auto key = r.key();
-        if (!key)
+        const param_ref key = r.bind_key();
+        if (key.kind == value_kind::null)
             throw usage_error("a ref<" + mapping_of<P>().struct_name +
                               "> points at an object "
                               "with no key yet: add the parent to the session too");
-        return param_ref::of_integer(*key);
+        return key;
     }
-    static void load(ref<P>& r, const value& v) { r = ref<P>(v.as<std::int64_t>()); }
+    static void load(ref<P>& r, const value& v) { r = ref<P>(v.as<ref_key_t<P>>()); }
 };
 
-/// Primary-key members: an integer assigned by the application (0 is a key like any
-/// other), or an optional integer that the database generates when empty.
-template <class K>
-struct key_traits {
-    static constexpr bool generated = false;
-    static std::optional<std::int64_t> get(const K&) { return std::nullopt; }
-    static void set(K&, std::optional<std::int64_t>) {}
-};
-template <class K>
-requires std::is_integral_v<K> &&(!std::is_same_v<K, bool>)struct key_traits<K> {
-    static constexpr bool generated = false;
-    static std::optional<std::int64_t> get(const K& k) { return static_cast<std::int64_t>(k); }
-    static void set(K& k, std::optional<std::int64_t> v) {
-        if (v) k = static_cast<K>(*v);
-    }
-};
-template <class K>
-requires std::is_integral_v<K> &&(!std::is_same_v<K, bool>)struct key_traits<std::optional<K>> {
-    static constexpr bool generated = true;
-    static std::optional<std::int64_t> get(const std::optional<K>& k) {
-        return k ? std::optional<std::int64_t>(*k) : std::nullopt;
-    }
-    static void set(std::optional<K>& k, std::optional<std::int64_t> v) {
-        if (v)
-            k = static_cast<K>(*v);
-        else
-            k.reset();
-    }
-};
+template <class P, std::size_t K>
+param_ref bind_key_part(const P& obj) {
+    const auto& m = member_at<const P, key_indices<P>()[K]>(obj);
+    using M = std::remove_cvref_t<decltype(m)>;
+    if constexpr (requires { m.bind_key(); })
+        return m.bind_key();
+    else
+        return member_traits<M>::bind(m);
+}
+
+template <class P>
+std::optional<ref_key_t<P>> key_part_of_object(const P& obj) {
+    using part = ref_key_t<P>;
+    const auto& m = member_at<const P, key_indices<P>()[0]>(obj);
+    using M = std::remove_cvref_t<decltype(m)>;
+    if constexpr (requires { m.bind_key(); })
+        return m.key();
+    else if constexpr (requires { m.has_value(); })
+        return m ? std::optional<part>(static_cast<part>(*m)) : std::nullopt;
+    else
+        return std::optional<part>(static_cast<part>(m));
+}
 
 /// The object a ref member points at, for ordering rows of one table.
 template <class M>

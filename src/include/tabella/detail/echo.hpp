@@ -15,7 +15,8 @@
 namespace tabella::detail {
 
 /// Formats one parameter as echo shows it: 'text' (quotes doubled), 42, 1.5, NULL,
-/// <blob 3 bytes>; text longer than `max_text` characters is cut with "...".
+/// <blob 3 bytes>, '2026-01-02 03:04:05.000000', 'xxxxxxxx-xxxx-...' (a uuid), '2026-01-02'
+/// (a date); text longer than `max_text` characters is cut with "...".
 [[nodiscard]] TABELLA_EXPORT std::string format_param(const param_ref& p, std::size_t max_text);
 
 /// Writes echo lines to a sink when enabled; does nothing (and formats nothing) when off.

@@ -1,0 +1,155 @@
+// Keys of rows: taken from objects, rows and get() arguments, bound as parameters, shown
+// in messages and turned into WHERE conditions.
+#include "row_key.hpp"
+
+#include "tabella/error.hpp"
+
+#include <bit>
+#include <cstring>
+#include <sstream>
+
+namespace tabella::detail {
+namespace {
+
+std::uint64_t read_u64(const char*& p, std::size_t bytes) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < bytes; ++i)
+        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(*p++)) << (8 * i);
+    return v;
+}
+
+// Reads the parameters of an encoded key (append_key_part's layout) into `out`.
+void decode(std::string_view bytes, param_ref* out, std::size_t count) {
+    const char* p = bytes.data();
+    for (std::size_t i = 0; i < count; ++i) {
+        param_ref& r = out[i];
+        r = param_ref{};
+        r.kind = static_cast<value_kind>(*p++);
+        switch (r.kind) {
+        case value_kind::null:
+            break;
+        case value_kind::real:
+            r.real = std::bit_cast<double>(read_u64(p, 8));
+            break;
+        case value_kind::text:
+        case value_kind::blob:
+            r.size = static_cast<std::size_t>(read_u64(p, 4));
+            r.data = p;
+            p += r.size;
+            break;
+        case value_kind::uuid:
+            r.size = 16;
+            r.data = p;
+            p += 16;
+            break;
+        default:
+            r.integer = static_cast<std::int64_t>(read_u64(p, 8));
+            break;
+        }
+    }
+}
+
+value to_value(const param_ref& p) {
+    return value::from_ref(p);
+}
+
+} // namespace
+
+std::optional<key_view> object_key(const entity_mapping& m, const void* obj, std::string& buffer) {
+    if (m.integer_key) {
+        const auto k = m.get_key(obj);
+        if (!k) return std::nullopt;
+        return key_view{*k, {}};
+    }
+    param_ref refs[64];
+    try {
+        m.bind_row(obj, refs);
+    } catch (const usage_error&) {
+        return std::nullopt; // a ref in the key points at a parent without a key yet
+    }
+    buffer.clear();
+    for (const auto c : m.key_columns) {
+        if (refs[c].kind == value_kind::null) return std::nullopt;
+        append_key_part(buffer, refs[c]);
+    }
+    return key_view{0, buffer};
+}
+
+key_view cells_key(const entity_mapping& m, const value* cells, std::string& buffer) {
+    if (m.integer_key) return {cells[m.key_index].as<std::int64_t>(), {}};
+    buffer.clear();
+    m.encode_cells_key(cells, buffer);
+    return {0, buffer};
+}
+
+key_view params_key(const entity_mapping& m, std::span<const param_ref> parts,
+                    std::string& buffer) {
+    if (parts.size() != m.key_columns.size())
+        throw usage_error(m.struct_name + " has " + std::to_string(m.key_columns.size()) +
+                          " key columns; " + std::to_string(parts.size()) + " values were given");
+    if (m.integer_key) return {parts[0].integer, {}};
+    buffer.clear();
+    for (const auto& p : parts) append_key_part(buffer, p);
+    return {0, buffer};
+}
+
+void bind_key(const entity_mapping& m, key_view k, param_ref* out) {
+    if (m.integer_key)
+        *out = param_ref::of_integer(k.integer);
+    else
+        decode(k.bytes, out, m.key_columns.size());
+}
+
+std::string describe_key(const entity_mapping& m, key_view k) {
+    if (m.integer_key) return std::to_string(k.integer);
+    param_ref refs[64];
+    bind_key(m, k, refs);
+    std::ostringstream out;
+    const bool composite = m.key_columns.size() > 1;
+    if (composite) out << '(';
+    for (std::size_t i = 0; i < m.key_columns.size(); ++i) {
+        if (i) out << ", ";
+        if (composite) out << m.table.columns()[m.key_columns[i]].name() << '=';
+        out << to_value(refs[i]);
+    }
+    if (composite) out << ')';
+    return out.str();
+}
+
+condition key_equals(const entity_mapping& m, key_view k) {
+    param_ref refs[64];
+    bind_key(m, k, refs);
+    std::optional<condition> out;
+    for (std::size_t i = 0; i < m.key_columns.size(); ++i) {
+        const auto& name = m.table.columns()[m.key_columns[i]].name();
+        auto c = column_expr{m.table.name(), name} == to_value(refs[i]);
+        out = out ? *out && c : c;
+    }
+    return *out;
+}
+
+condition key_in(const entity_mapping& m, std::span<const key_view> keys) {
+    if (m.key_columns.size() == 1) {
+        std::vector<value> values;
+        values.reserve(keys.size());
+        param_ref ref;
+        for (const auto k : keys) {
+            bind_key(m, k, &ref);
+            values.push_back(to_value(ref));
+        }
+        const auto& name = m.table.columns()[m.key_index].name();
+        return column_expr{m.table.name(), name}.in_(std::move(values));
+    }
+    std::optional<condition> out;
+    for (const auto k : keys) out = out ? *out || key_equals(m, k) : key_equals(m, k);
+    return out ? *out : column_expr{m.table.name(), m.table.columns()[m.key_index].name()}.in_({});
+}
+
+void clear_generated_key(const entity_mapping& m, void* obj) {
+    if (m.make_session_key)
+        m.make_session_key(obj, false);
+    else if (m.key_generated)
+        m.set_key(obj, std::nullopt);
+}
+
+} // namespace tabella::detail
