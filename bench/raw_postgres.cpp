@@ -98,9 +98,9 @@ void copy_rows(pqxx::connection& conn, std::size_t rows) {
     tx.commit();
 }
 
-void bm_raw_multi_values_returning(benchmark::State& state) {
+void bm_raw_multi_values_returning(benchmark::State& state, bool with_trigger) {
     guarded(state, [&] {
-        const bench_database db(backend::postgres);
+        const bench_database db(backend::postgres, with_trigger);
         pg_probe probe(db);
         std::vector<std::int64_t> keys;
         const auto rows = static_cast<std::size_t>(state.range(0));
@@ -125,7 +125,10 @@ void bm_raw_copy(benchmark::State& state) {
 
 void register_raw_postgres_cases() {
     add_case("BM_raw_multi_values_returning", backend::postgres, all_row_counts,
-             bm_raw_multi_values_returning);
+             [](benchmark::State& state) { bm_raw_multi_values_returning(state, false); });
+    static constexpr std::array<std::int64_t, 2> unreservable_rows = {1'000, 10'000};
+    add_case("BM_unreservable_raw_multi_values_returning", backend::postgres, unreservable_rows,
+             [](benchmark::State& state) { bm_raw_multi_values_returning(state, true); });
     add_case("BM_raw_copy", backend::postgres, all_row_counts, bm_raw_copy);
 }
 

@@ -148,7 +148,8 @@ void drop_mariadb_database() noexcept {
     }
 }
 
-bench_database::bench_database(backend b) : kind_(b) {
+bench_database::bench_database(backend b, bool with_trigger)
+    : kind_(b), with_trigger_(with_trigger) {
     if (b == backend::sqlite) {
         static std::atomic<int> counter{0};
         dir_ = std::filesystem::temp_directory_path() /
@@ -178,7 +179,18 @@ bench_database::~bench_database() {
 
 std::vector<std::string> bench_database::recreate_table_sql() const {
     const tabella::dialect& d = tabella::create_engine(url_).dialect();
-    return {d.drop_table(students_table()), d.create_table(students_table())};
+    std::vector<std::string> sql{d.drop_table(students_table()), d.create_table(students_table())};
+    if (!with_trigger_) return sql;
+    if (kind_ == backend::sqlite) {
+        sql.emplace_back("CREATE TRIGGER students_seen AFTER INSERT ON students BEGIN SELECT 1; "
+                         "END");
+    } else if (kind_ == backend::postgres) {
+        sql.emplace_back("CREATE OR REPLACE FUNCTION students_seen() RETURNS trigger LANGUAGE "
+                         "plpgsql AS $$ BEGIN RETURN NEW; END $$");
+        sql.emplace_back("CREATE TRIGGER students_seen BEFORE INSERT ON students FOR EACH ROW "
+                         "EXECUTE FUNCTION students_seen()");
+    }
+    return sql;
 }
 
 std::string bench_database::empty_table_sql() const {

@@ -54,7 +54,9 @@ enum class backend { sqlite, postgres, mariadb };
 /// (see mariadb_database). Throws std::runtime_error when the server's DSN is not set.
 class bench_database {
   public:
-    explicit bench_database(backend b);
+    /// `with_trigger`: students gets a trigger that changes nothing (SQLite: AFTER INSERT,
+    /// PostgreSQL: BEFORE INSERT returning NEW), so the session cannot reserve its keys.
+    explicit bench_database(backend b, bool with_trigger = false);
     bench_database(const bench_database&) = delete;
     bench_database& operator=(const bench_database&) = delete;
     ~bench_database();
@@ -72,6 +74,7 @@ class bench_database {
 
   private:
     backend kind_;
+    bool with_trigger_;
     std::filesystem::path dir_;
     std::string url_;
     std::string native_;

@@ -24,20 +24,22 @@ namespace tabella {
 /// by construction and checks the count of rows.
 enum class insert_strategy {
     /// The fastest correct strategy of the driver, as measured: on SQLite reserve_keys
-    /// with multi-row INSERTs, on PostgreSQL copy, on MariaDB returning; row by row where
-    /// keys cannot be reserved for a table (triggers) and RETURNING's order is not promised.
+    /// with multi-row INSERTs, on PostgreSQL copy; where keys cannot be reserved (MariaDB,
+    /// tables with triggers or rules, identity columns), and for rows that leave server
+    /// defaults to the database, multi-row INSERT ... RETURNING matched by values.
     automatic,
     /// Reserve a block of keys first (SQLite: inside the write transaction, after checking
     /// the table has no triggers; PostgreSQL: nextval over generate_series), then send
     /// multi-VALUES rows with their keys.
     reserve_keys,
-    /// One prepared single-row INSERT reused per object; keys read per row.
+    /// One prepared single-row INSERT ... RETURNING reused per object.
     row_by_row,
     /// PostgreSQL: reserve keys as above, then send the rows with COPY FROM STDIN, in
     /// chunks of `page_size` (default 10,000) rows. A usage_error on SQLite, which has no COPY.
     copy,
-    /// Multi-row INSERT ... RETURNING key, keys matched to objects in VALUES order: for
-    /// drivers that promise that order (MariaDB). A usage_error elsewhere.
+    /// Multi-row INSERT ... RETURNING <generated values>, <columns sent>: each returned row
+    /// goes to the object whose sent values it holds, never by the order of the rows; a
+    /// chunk whose rows were changed by the database (a trigger) goes row by row.
     returning,
 };
 

@@ -58,8 +58,7 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
         if (columns[c].nullable && !(key_mask & (std::uint64_t{1} << c)))
             defaulted |= std::uint64_t{1} << c;
     }
-    entity_mapping e{.struct_name = std::string(struct_name),
-                     .table = table(std::string(table_name), std::move(cols))};
+    entity_mapping e(std::string(struct_name), table(std::string(table_name), std::move(cols)));
     e.key_columns.assign(key_columns.begin(), key_columns.end());
     e.key_mask = key_mask;
     e.defaulted_mask = defaulted;

@@ -60,7 +60,7 @@ struct table_runtime {
     std::size_t pending = 0;             ///< entries in state pending
     std::size_t removing = 0;            ///< entries with mark_removing
 
-    std::string key_buffer;              ///< scratch for encoding keys (object_key...)
+    std::string key_buffer; ///< scratch for encoding keys (object_key...)
 
     [[nodiscard]] std::size_t snapshot_width() const noexcept {
         return map->column_count() - map->key_columns.size();

@@ -139,8 +139,9 @@ TYPED_TEST(orm_any_key, a_rolled_back_key_change_gives_the_old_key_back) {
     ASSERT_NE(id, nullptr);
     id->code = "IDN";
     s.flush();
-    if constexpr (correctness_test<TypeParam>::traits::reads_beside_a_writer)
+    if constexpr (correctness_test<TypeParam>::traits::reads_beside_a_writer) {
         EXPECT_EQ(this->count("countries", "code = 'IDN'"), 0) << "not committed yet";
+    }
     s.rollback();
     EXPECT_EQ(id->code, "ID");
     EXPECT_EQ(s.get<country>(std::string("ID")), id);
@@ -200,7 +201,9 @@ TYPED_TEST(orm_any_key, uuid_keys_are_made_by_the_session_in_time_order) {
     for (const auto& e : kept) {
         ASSERT_TRUE(e.id.has_value());
         EXPECT_EQ(e.id->version(), 7);
-        if (previous) EXPECT_LT(*previous, *e.id) << "UUIDv7: later keys sort after";
+        if (previous) {
+            EXPECT_LT(*previous, *e.id) << "UUIDv7: later keys sort after";
+        }
         previous = e.id;
         seen.insert(*e.id);
     }

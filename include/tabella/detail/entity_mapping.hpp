@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tabella::detail {
@@ -28,6 +29,9 @@ class TABELLA_EXPORT object_store {
 
 /// A mapped struct, as the session's compiled code sees it.
 struct TABELLA_EXPORT entity_mapping {
+    entity_mapping(std::string name, tabella::table t)
+        : struct_name(std::move(name)), table(std::move(t)) {}
+
     std::string struct_name; ///< for messages
     tabella::table table;    ///< name and columns, in member order
     /// The primary-key columns, in key order (one, or several for a composite key).

@@ -178,7 +178,6 @@ template <class P>
 std::optional<ref_key_t<P>> key_part_of_object(const P& obj) {
     using part = ref_key_t<P>;
     const auto& m = member_at<const P, key_indices<P>()[0]>(obj);
-    using M = std::remove_cvref_t<decltype(m)>;
     if constexpr (requires { m.bind_key(); })
         return m.key();
     else if constexpr (requires { m.has_value(); })
