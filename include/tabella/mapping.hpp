@@ -198,13 +198,22 @@ std::span<const column_default> server_defaults_of() {
         return {};
 }
 
+/// Names the column a conversion_error of loading came from.
+[[noreturn]] TABELLA_EXPORT void rethrow_for_column(std::string_view column);
+
 template <class T>
 void load_row(void* obj, const value* cells) {
     T& o = *static_cast<T*>(obj);
-    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
-        using M = std::remove_cvref_t<decltype(boost::hana::second(acc)(o))>;
-        member_traits<M>::load(boost::hana::second(acc)(o), *cells++);
-    });
+    std::size_t index = 0;
+    try {
+        boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
+            using M = std::remove_cvref_t<decltype(boost::hana::second(acc)(o))>;
+            member_traits<M>::load(boost::hana::second(acc)(o), cells[index]);
+            ++index;
+        });
+    } catch (const conversion_error&) {
+        rethrow_for_column(member_names<T>()[index]);
+    }
 }
 
 template <class T>

@@ -71,6 +71,14 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
     return e;
 }
 
+void rethrow_for_column(std::string_view column) {
+    try {
+        throw;
+    } catch (const conversion_error& e) {
+        throw conversion_error("column " + std::string(column) + ": " + e.what());
+    }
+}
+
 column_expr column_of(const entity_mapping& m, std::size_t index) {
     if (index >= m.column_count())
         throw usage_error("col(): the member pointer does not name a mapped member of " +

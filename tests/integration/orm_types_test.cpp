@@ -273,6 +273,9 @@ TYPED_TEST(orm_types, a_stored_time_tabella_cannot_hold_fails_only_where_it_is_r
         } catch (const conversion_error& e) {
             const std::string what = e.what();
             EXPECT_NE(what.find(unreadable_row<TypeParam>::born_text), what.npos) << what;
+            // It names the table, the row's key and the column.
+            EXPECT_NE(what.find("typed_events row with key 7"), what.npos) << what;
+            EXPECT_NE(what.find("column born"), what.npos) << what;
         }
     }
     // Core reads the row; only converting that cell fails.
