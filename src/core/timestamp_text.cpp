@@ -108,6 +108,20 @@ std::string format_ymd(year_month_day ymd) {
     return buf;
 }
 
+struct date_part {
+    int year, month, day;
+};
+
+// "YYYY-MM-DD" (more year digits allowed), the start of a date and of a timestamp.
+date_part scan_date_part(scanner& in, std::string_view text) {
+    if (is_infinity(text)) in.infinite();
+    const int y = in.year_digits();
+    in.expect("-");
+    const int mo = in.digits(2);
+    in.expect("-");
+    return {y, mo, in.digits(2)};
+}
+
 } // namespace
 
 std::string format_timestamp(std::int64_t micros) {
@@ -126,12 +140,7 @@ std::string format_timestamp(std::int64_t micros) {
 
 timestamp parse_timestamp(std::string_view text) {
     scanner in(text, "timestamp");
-    if (is_infinity(text)) in.infinite();
-    const int y = in.year_digits();
-    in.expect("-");
-    const int mo = in.digits(2);
-    in.expect("-");
-    const int d = in.digits(2);
+    const auto [y, mo, d] = scan_date_part(in, text);
     in.expect(" T");
     const int h = in.digits(2);
     in.expect(":");
@@ -187,12 +196,7 @@ std::string format_date(std::int64_t days) {
 
 year_month_day parse_date(std::string_view text) {
     scanner in(text, "date");
-    if (is_infinity(text)) in.infinite();
-    const int y = in.year_digits();
-    in.expect("-");
-    const int mo = in.digits(2);
-    in.expect("-");
-    const int d = in.digits(2);
+    const auto [y, mo, d] = scan_date_part(in, text);
     const bool bc = in.before_christ();
     if (!in.at_end()) in.bad();
     const year_month_day ymd = in.calendar_date(y, mo, d, bc);

@@ -1,6 +1,7 @@
 // INSERT ... RETURNING writers: generated keys and server defaults read back, each returned
 // row matched to its object by the values sent, never by trusting the order of the rows.
 #include "flush_writers.hpp"
+#include "hash_mix.hpp"
 
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
@@ -13,14 +14,6 @@
 
 namespace tabella::detail {
 namespace {
-
-constexpr std::uint64_t mix(std::uint64_t x) noexcept { // splitmix64 finalizer
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
 
 bool has_bytes(value_kind k) noexcept {
     return k == value_kind::text || k == value_kind::blob || k == value_kind::uuid;
@@ -168,11 +161,12 @@ std::vector<std::size_t> returning_writer::match(const row_buffer& returned) con
     std::vector<std::size_t> out(rows);
     std::vector<bool> taken(rows, false);
     std::unordered_multimap<std::uint64_t, std::size_t> by_hash; // built at the first miss
-    const auto row_hash = [&](const param_ref* first, std::size_t stride) {
+    const auto row_hash = [&](const param_ref* row) {
         std::uint64_t h = 0;
-        for (std::size_t c = 0; c < width; ++c) h = mix(h ^ value_hash(first[c * stride]));
+        for (std::size_t c = 0; c < width; ++c) h = mix(h ^ value_hash(row[c]));
         return h;
     };
+    std::vector<param_ref> got(width); // a returned row's sent columns, as parameters
     for (std::size_t r = 0; r < rows; ++r) {
         if (!taken[r] && holds(returned, r, r)) {
             out[r] = r;
@@ -181,12 +175,11 @@ std::vector<std::size_t> returning_writer::match(const row_buffer& returned) con
         }
         if (by_hash.empty())
             for (std::size_t s = 0; s < rows; ++s)
-                if (!taken[s]) by_hash.emplace(row_hash(&params_[s * width], 1), s);
-        std::vector<param_ref> got(width);
+                if (!taken[s]) by_hash.emplace(row_hash(&params_[s * width]), s);
         const value* row =
             &returned.cells[r * (shape_.fetched.size() + width) + shape_.fetched.size()];
         for (std::size_t c = 0; c < width; ++c) got[c] = row[c].ref();
-        auto [it, end] = by_hash.equal_range(row_hash(got.data(), 1));
+        auto [it, end] = by_hash.equal_range(row_hash(got.data()));
         for (; it != end; ++it)
             if (!taken[it->second] && holds(returned, r, it->second)) break;
         if (it == end) return {};

@@ -1,6 +1,7 @@
 // Non-template halves of the mapping: table descriptions, conversions, fingerprints,
 // create_all / drop_all for mapped structs.
 #include "tabella/mapping.hpp"
+#include "hash_mix.hpp"
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/detail/member_traits.hpp"
 #include "tabella/dialect.hpp"
@@ -120,16 +121,6 @@ void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappi
         conn.execute_sql(conn.dialect().drop_table((*it)->table));
     tx.commit();
 }
-
-namespace {
-constexpr std::uint64_t mix(std::uint64_t x) noexcept { // splitmix64 finalizer
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-} // namespace
 
 void append_key_part(std::string& out, const param_ref& p) {
     out += static_cast<char>(p.kind);
