@@ -57,6 +57,8 @@ class TABELLA_EXPORT dialect {
     /// name or is a SQL keyword. Embedded quotes are doubled. Throws usage_error for an empty name
     /// or one with a NUL byte.
     void append_identifier(std::string& out, std::string_view ident) const;
+    /// Appends "(a, b, ...)", each identifier quoted as append_identifier does.
+    void append_identifier_list(std::string& out, std::span<const std::string> idents) const;
     /// `append_identifier` into a new string.
     [[nodiscard]] std::string quote_identifier(std::string_view ident) const;
 

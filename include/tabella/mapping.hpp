@@ -72,6 +72,22 @@ concept versioned = requires {
     std::string_view(table_traits<T>::version);
 };
 
+/// The first column of each member of T, and (last) the column count: members are one
+/// column each, except refs to composite keys.
+template <class T>
+consteval auto column_offsets() {
+    return boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
+        constexpr std::size_t widths[] = {column_width<
+            std::remove_cvref_t<decltype(boost::hana::second(acc)(std::declval<T&>()))>>()...};
+        std::array<std::size_t, sizeof...(acc) + 1> out{};
+        for (std::size_t i = 0; i < sizeof...(acc); ++i) out[i + 1] = out[i] + widths[i];
+        return out;
+    });
+}
+
+template <class T>
+constexpr std::size_t column_count_of = column_offsets<T>().back();
+
 /// Fails to compile, naming the struct and the member, when a member type is not mapped.
 template <class Struct, auto Member, class Type>
 struct check_member {
@@ -162,29 +178,44 @@ void bind_row(const void* obj, param_ref* out) {
     const T& o = *static_cast<const T*>(obj);
     boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
         using M = std::remove_cvref_t<decltype(boost::hana::second(acc)(o))>;
-        *out++ = member_traits<M>::bind(boost::hana::second(acc)(o));
+        bind_columns<M>(boost::hana::second(acc)(o), out);
+        out += column_width<M>();
     });
 }
+
+/// Names a column that load_column cannot read alone (part of a composite ref).
+[[noreturn]] TABELLA_EXPORT void throw_partial_column(std::string_view struct_name,
+                                                      std::size_t column);
 
 template <class T>
 void load_column(void* obj, std::size_t column, const value& cell) {
     T& o = *static_cast<T*>(obj);
-    std::size_t index = 0;
+    std::size_t first = 0;
     boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
         using M = std::remove_cvref_t<decltype(boost::hana::second(acc)(o))>;
-        if (index++ == column) member_traits<M>::load(boost::hana::second(acc)(o), cell);
+        if (column >= first && column < first + column_width<M>()) {
+            if constexpr (column_width<M>() == 1)
+                load_columns<M>(boost::hana::second(acc)(o), &cell);
+            else
+                throw_partial_column(type_name<T>(), column);
+        }
+        first += column_width<M>();
     });
 }
 
 template <class T>
 std::uint64_t empty_members(const void* obj) {
     const T& o = *static_cast<const T*>(obj);
-    std::uint64_t mask = 0, bit = 1;
+    std::uint64_t mask = 0;
+    std::size_t column = 0;
     boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
         const auto& member = boost::hana::second(acc)(o);
+        using M = std::remove_cvref_t<decltype(member)>;
         if constexpr (requires { member.has_value(); })
-            if (!member.has_value()) mask |= bit;
-        bit <<= 1;
+            if (!member.has_value())
+                for (std::size_t k = 0; k < column_width<M>(); ++k)
+                    mask |= std::uint64_t{1} << (column + k);
+        column += column_width<M>();
     });
     return mask;
 }
@@ -208,7 +239,8 @@ void load_row(void* obj, const value* cells) {
     try {
         boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
             using M = std::remove_cvref_t<decltype(boost::hana::second(acc)(o))>;
-            member_traits<M>::load(boost::hana::second(acc)(o), cells[index]);
+            load_columns<M>(boost::hana::second(acc)(o), cells);
+            cells += column_width<M>();
             ++index;
         });
     } catch (const conversion_error&) {
@@ -219,8 +251,12 @@ void load_row(void* obj, const value* cells) {
 template <class T>
 void ref_targets(const void* obj, const void** out) {
     const T& o = *static_cast<const T*>(obj);
-    boost::hana::for_each(boost::hana::accessors<T>(),
-                          [&](auto acc) { *out++ = ref_target(boost::hana::second(acc)(o)); });
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
+        const auto& member = boost::hana::second(acc)(o);
+        *out++ = ref_target(member);
+        for (std::size_t k = 1; k < column_width<std::remove_cvref_t<decltype(member)>>(); ++k)
+            *out++ = nullptr;
+    });
 }
 
 template <class T>
@@ -261,12 +297,15 @@ void make_session_key(void* obj, bool assign) {
 template <class T>
 void encode_cells_key(const value* cells, std::string& out) {
     constexpr auto keys = key_indices<T>();
+    constexpr auto offsets = column_offsets<T>();
     [&]<std::size_t... K>(std::index_sequence<K...>) {
         (
             [&] {
                 member_t<T, keys[K]> part{};
-                member_traits<member_t<T, keys[K]>>::load(part, cells[keys[K]]);
-                append_key_part(out, member_traits<member_t<T, keys[K]>>::bind(part));
+                load_columns<member_t<T, keys[K]>>(part, cells + offsets[keys[K]]);
+                param_ref bound;
+                bind_columns<member_t<T, keys[K]>>(part, &bound);
+                append_key_part(out, bound);
             }(),
             ...);
     }
@@ -303,21 +342,35 @@ std::unique_ptr<object_store> make_store() {
     return std::make_unique<typed_store<T>>();
 }
 
-/// Column descriptions of T: name, type and nullability per member, key flagged.
+/// Column descriptions of T: name, type and nullability per column (member order; a ref to
+/// a composite key has a column per key column, named <member>_<parent key column>), key
+/// columns given by column index.
 [[nodiscard]] TABELLA_EXPORT entity_mapping
 make_entity_mapping(std::string_view struct_name, std::string_view table,
                     std::span<const std::string_view> names, std::span<const member_column> columns,
                     std::span<const std::size_t> key_columns, bool integer_key, key_source source,
                     std::span<const column_default> defaults, const entity_mapping& (*self)());
 
+/// The member index of each key member, as the index of its column.
+template <class T>
+consteval auto key_column_indices() {
+    auto keys = key_indices<T>();
+    for (auto& k : keys) k = column_offsets<T>()[k];
+    return keys;
+}
+
 template <class T>
 entity_mapping build_mapping() {
     constexpr auto names = member_names<T>();
-    const auto columns = boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
-        return std::array<member_column, sizeof...(acc)>{member_traits<std::remove_cvref_t<
-            decltype(boost::hana::second(acc)(std::declval<T&>()))>>::column()...};
+    constexpr auto offsets = column_offsets<T>();
+    std::array<member_column, column_count_of<T>> columns{};
+    std::size_t member = 0;
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
+        describe_columns<
+            std::remove_cvref_t<decltype(boost::hana::second(acc)(std::declval<T&>()))>>(
+            &columns[offsets[member++]]);
     });
-    constexpr auto keys = key_indices<T>();
+    constexpr auto keys = key_column_indices<T>();
     using first_key = key_traits<single_key_t<T>>;
     constexpr bool integer = keys.size() == 1 && first_key::integer;
     constexpr auto source = keys.size() == 1 ? first_key::source : key_source::application;
@@ -338,7 +391,7 @@ entity_mapping build_mapping() {
     e.make_store = &detail::make_store<T>;
     e.ref_targets = &detail::ref_targets<T>;
     e.object_size = sizeof(T);
-    e.version_index = version_index<T>();
+    e.version_index = offsets[version_index<T>()];
     if constexpr (versioned<T>) {
         using version_t =
             std::remove_cvref_t<decltype(member_at<T, version_index<T>()>(std::declval<T&>()))>;
@@ -367,14 +420,16 @@ const entity_mapping& mapping_of() {
     }
 }
 
-/// Index of the member `member` points to, found by address on a probe object.
+/// Index of the (first) column of the member `member` points to, found by address on a
+/// probe object; the column count when it points at no mapped member.
 template <class T, class M>
 std::size_t member_index(M T::*member) {
     const T probe{};
     const void* target = &(probe.*member);
-    std::size_t index = 0, found = member_names<T>().size();
+    std::size_t index = 0, found = column_count_of<T>;
     boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
-        if (static_cast<const void*>(&boost::hana::second(acc)(probe)) == target) found = index;
+        if (static_cast<const void*>(&boost::hana::second(acc)(probe)) == target)
+            found = column_offsets<T>()[index];
         ++index;
     });
     return found;
@@ -391,6 +446,9 @@ TABELLA_EXPORT void drop_tables(engine& eng, std::initializer_list<const entity_
 /// `col(&student::age) >= 18`: a column of a mapped struct, for where() and order_by().
 template <class T, class M>
 [[nodiscard]] column_expr col(M T::*member) {
+    static_assert(detail::column_width<M>() == 1,
+                  "tabella: col() names one column; a ref to a composite key has several "
+                  "(<member>_<parent key column>): compare each of them by name.");
     return detail::column_of(detail::mapping_of<T>(), detail::member_index(member));
 }
 

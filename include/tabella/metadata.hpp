@@ -40,6 +40,14 @@ struct TABELLA_EXPORT foreign_key_ref {
     std::string column;
 };
 
+/// A FOREIGN KEY over several columns, for a parent with a composite key:
+/// `FOREIGN KEY (columns...) REFERENCES table (referenced_columns...)`.
+struct TABELLA_EXPORT foreign_key_constraint {
+    std::vector<std::string> columns;
+    std::string table;
+    std::vector<std::string> referenced_columns;
+};
+
 /// One column of a table. Built fluently: `column("id", column_type::integer).primary_key()`.
 /// Columns are nullable unless `not_null()` or `primary_key()` says otherwise.
 class TABELLA_EXPORT column {
@@ -69,6 +77,9 @@ class TABELLA_EXPORT column {
     [[nodiscard]] const std::optional<foreign_key_ref>& foreign_key() const noexcept {
         return foreign_key_;
     }
+    /// True when a FOREIGN KEY of its table (its own, or one over several columns) names
+    /// this column: the database keeps an index on it.
+    [[nodiscard]] bool in_foreign_key() const noexcept { return foreign_key_ || in_constraint_; }
 
   private:
     std::string name_;
@@ -79,6 +90,9 @@ class TABELLA_EXPORT column {
     bool unique_ = false;
     std::optional<std::string> server_default_;
     std::optional<foreign_key_ref> foreign_key_;
+    bool in_constraint_ = false; ///< named by one of its table's foreign_keys()
+
+    friend class table;
 };
 
 /// A table: a name and its columns. Owned by a `metadata`; references stay valid for the
@@ -96,6 +110,19 @@ class TABELLA_EXPORT table {
     /// Index of the single-column primary key, or nullopt (none, or composite).
     [[nodiscard]] std::optional<std::size_t> primary_key_index() const noexcept;
 
+    /// Adds `FOREIGN KEY (columns) REFERENCES referenced_table (referenced_columns)`, for
+    /// a reference to a composite key (one column: column::references says it too).
+    /// Throws usage_error when a column is not in this table or the counts differ.
+    table& foreign_key(std::vector<std::string> columns, std::string referenced_table,
+                       std::vector<std::string> referenced_columns);
+    /// The FOREIGN KEYs added with foreign_key(), in order.
+    [[nodiscard]] const std::vector<foreign_key_constraint>& foreign_keys() const noexcept {
+        return foreign_keys_;
+    }
+    /// The names of the tables this table references (its columns' and its foreign_keys()),
+    /// each once, in order.
+    [[nodiscard]] std::vector<std::string_view> referenced_tables() const;
+
     /// `table.c("name")`: a column expression for where() and order_by().
     [[nodiscard]] column_expr c(std::string_view name) const;
 
@@ -107,6 +134,7 @@ class TABELLA_EXPORT table {
   private:
     std::string name_;
     std::vector<column> columns_;
+    std::vector<foreign_key_constraint> foreign_keys_;
 };
 
 /// A collection of tables, created and dropped together.

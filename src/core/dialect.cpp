@@ -45,6 +45,15 @@ std::string dialect::quote_identifier(std::string_view ident) const {
     return out;
 }
 
+void dialect::append_identifier_list(std::string& out, std::span<const std::string> idents) const {
+    out += '(';
+    for (std::size_t i = 0; i < idents.size(); ++i) {
+        if (i) out += ", ";
+        append_identifier(out, idents[i]);
+    }
+    out += ')';
+}
+
 std::string dialect::create_table(const table& t) const {
     std::string sql = "CREATE TABLE IF NOT EXISTS ";
     append_identifier(sql, t.name());
@@ -83,6 +92,14 @@ std::string dialect::create_table(const table& t) const {
             append_identifier(sql, fk->column);
             sql += ')';
         }
+    }
+    for (const auto& fk : t.foreign_keys()) {
+        sql += ", FOREIGN KEY ";
+        append_identifier_list(sql, fk.columns);
+        sql += " REFERENCES ";
+        append_identifier(sql, fk.table);
+        sql += ' ';
+        append_identifier_list(sql, fk.referenced_columns);
     }
     sql += ')';
     return sql;

@@ -74,6 +74,32 @@ std::optional<std::size_t> table::primary_key_index() const noexcept {
     return found;
 }
 
+table& table::foreign_key(std::vector<std::string> columns, std::string referenced_table,
+                          std::vector<std::string> referenced_columns) {
+    const std::string what = "table '" + name_ + "': a FOREIGN KEY";
+    if (columns.empty() || columns.size() != referenced_columns.size())
+        throw usage_error(what + " needs as many columns (" + std::to_string(columns.size()) +
+                          ") as it references (" + std::to_string(referenced_columns.size()) +
+                          "), at least one");
+    if (referenced_table.empty()) throw usage_error(what + " needs the table it references");
+    for (const auto& name : columns) (void)get_column(name);
+    for (const auto& name : columns) columns_[*find_column(name)].in_constraint_ = true;
+    foreign_keys_.push_back(
+        {std::move(columns), std::move(referenced_table), std::move(referenced_columns)});
+    return *this;
+}
+
+std::vector<std::string_view> table::referenced_tables() const {
+    std::vector<std::string_view> out;
+    const auto add = [&](std::string_view t) {
+        if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    };
+    for (const auto& c : columns_)
+        if (c.foreign_key()) add(c.foreign_key()->table);
+    for (const auto& fk : foreign_keys_) add(fk.table);
+    return out;
+}
+
 column_expr table::c(std::string_view name) const {
     return {name_, get_column(name).name()};
 }
@@ -100,11 +126,9 @@ std::vector<const table*> metadata::sorted_tables() const {
     std::set<const table*> placed, visiting;
     std::function<void(const table&)> visit = [&](const table& t) {
         if (placed.count(&t) || !visiting.insert(&t).second) return;
-        for (const auto& c : t.columns()) {
-            if (!c.foreign_key()) continue;
+        for (const auto referenced : t.referenced_tables())
             for (const auto& other : tables_)
-                if (other->name() == c.foreign_key()->table && other.get() != &t) visit(*other);
-        }
+                if (other->name() == referenced && other.get() != &t) visit(*other);
         visiting.erase(&t);
         placed.insert(&t);
         out.push_back(&t);

@@ -58,7 +58,7 @@ class mariadb_dialect_impl final : public dialect {
     // Whatever the server's defaults: all of Unicode, compared byte by byte with trailing
     // spaces significant ('a' <> 'A' <> 'a '), as SQLite and PostgreSQL compare.
     static std::string text_type(const column& c) {
-        const bool indexed = c.is_primary_key() || c.is_unique() || c.foreign_key();
+        const bool indexed = c.is_primary_key() || c.is_unique() || c.in_foreign_key();
         return std::string(indexed ? "VARCHAR(768)" : "LONGTEXT") +
                " CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
     }

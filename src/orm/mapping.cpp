@@ -15,31 +15,60 @@
 
 namespace tabella::detail {
 
+namespace {
+
+/// The column names of a mapping: each member's name, or for a ref to a composite key
+/// `<member>_<parent key column>` per key column.
+std::vector<std::string> column_names(std::span<const std::string_view> members,
+                                      std::span<const member_column> columns) {
+    std::vector<std::string> out;
+    out.reserve(columns.size());
+    std::size_t member = 0;
+    for (const auto& mc : columns) {
+        if (mc.parts == 1)
+            out.emplace_back(members[member++]);
+        else
+            out.push_back(std::string(members[member]) + "_" + std::string(mc.parent_key));
+        if (mc.parts > 1 && mc.part + 1 == mc.parts) ++member;
+    }
+    return out;
+}
+
+} // namespace
+
 entity_mapping make_entity_mapping(std::string_view struct_name, std::string_view table_name,
-                                   std::span<const std::string_view> names,
+                                   std::span<const std::string_view> members,
                                    std::span<const member_column> columns,
                                    std::span<const std::size_t> key_columns, bool integer_key,
                                    key_source source, std::span<const column_default> defaults,
                                    const entity_mapping& (*self)()) {
-    if (names.size() > 64)
-        throw usage_error(std::string(struct_name) + " has " + std::to_string(names.size()) +
-                          " members; a mapped struct has at most 64");
+    if (columns.size() > 64)
+        throw usage_error(std::string(struct_name) + " has " + std::to_string(columns.size()) +
+                          " columns; a mapped struct has at most 64");
+    const auto names = column_names(members, columns);
     std::uint64_t key_mask = 0;
     for (const auto k : key_columns) key_mask |= std::uint64_t{1} << k;
     const bool generated = source == key_source::database;
     std::vector<column> cols;
     std::vector<const entity_mapping& (*)()> parents;
     std::vector<std::size_t> self_refs;
+    std::vector<foreign_key_constraint> composite_refs;
     cols.reserve(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
         const member_column& mc = columns[i];
-        column c(std::string(names[i]), mc.type);
+        column c(names[i], mc.type);
         if (key_mask & (std::uint64_t{1} << i))
             c.primary_key(generated);
         else
             c.nullable(mc.nullable);
-        if (mc.parent) {
+        if (mc.parent && mc.parts == 1)
             c.references(std::string(mc.parent_table), std::string(mc.parent_key));
+        if (mc.parent && mc.parts > 1) {
+            if (mc.part == 0) composite_refs.push_back({{}, std::string(mc.parent_table), {}});
+            composite_refs.back().columns.push_back(names[i]);
+            composite_refs.back().referenced_columns.emplace_back(mc.parent_key);
+        }
+        if (mc.parent && mc.part == 0) {
             if (mc.parent == self) self_refs.push_back(i);
             if (mc.parent != self &&
                 std::find(parents.begin(), parents.end(), mc.parent) == parents.end())
@@ -53,13 +82,20 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
         if (it == names.end())
             throw usage_error("table_traits<" + std::string(struct_name) +
                               ">::server_defaults names '" + std::string(d.column) +
-                              "', which is not a member");
+                              "', which is not a column");
         const auto c = static_cast<std::size_t>(it - names.begin());
+        if (columns[c].parts > 1)
+            throw usage_error("table_traits<" + std::string(struct_name) +
+                              ">::server_defaults names '" + std::string(d.column) +
+                              "', a column of a ref to a composite key: not supported");
         cols[c].server_default(std::string(d.sql));
         if (columns[c].nullable && !(key_mask & (std::uint64_t{1} << c)))
             defaulted |= std::uint64_t{1} << c;
     }
-    entity_mapping e(std::string(struct_name), table(std::string(table_name), std::move(cols)));
+    table t(std::string(table_name), std::move(cols));
+    for (auto& fk : composite_refs)
+        t.foreign_key(std::move(fk.columns), std::move(fk.table), std::move(fk.referenced_columns));
+    entity_mapping e(std::string(struct_name), std::move(t));
     e.key_columns.assign(key_columns.begin(), key_columns.end());
     e.key_mask = key_mask;
     e.defaulted_mask = defaulted;
@@ -70,6 +106,11 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
     e.parents = std::move(parents);
     e.self_refs = std::move(self_refs);
     return e;
+}
+
+void throw_partial_column(std::string_view struct_name, std::size_t column) {
+    throw usage_error(std::string(struct_name) + ": column " + std::to_string(column) +
+                      " is one column of a ref to a composite key and cannot be read alone");
 }
 
 void rethrow_for_column(std::string_view column) {
@@ -120,6 +161,48 @@ void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappi
     for (auto it = order.rbegin(); it != order.rend(); ++it)
         conn.execute_sql(conn.dialect().drop_table((*it)->table));
     tx.commit();
+}
+
+namespace {
+
+std::uint64_t read_u64(const char*& p, std::size_t bytes) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < bytes; ++i)
+        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(*p++)) << (8 * i);
+    return v;
+}
+
+} // namespace
+
+// Reads the parameters of an encoded key (append_key_part's layout) into `out`.
+void decode_key_parts(std::string_view bytes, param_ref* out, std::size_t count) {
+    const char* p = bytes.data();
+    for (std::size_t i = 0; i < count; ++i) {
+        param_ref& r = out[i];
+        r = param_ref{};
+        r.kind = static_cast<value_kind>(*p++);
+        switch (r.kind) {
+        case value_kind::null:
+            break;
+        case value_kind::real:
+            r.real = std::bit_cast<double>(read_u64(p, 8));
+            break;
+        case value_kind::text:
+        case value_kind::blob:
+            r.size = static_cast<std::size_t>(read_u64(p, 4));
+            r.data = p;
+            p += r.size;
+            break;
+        case value_kind::uuid:
+            r.size = 16;
+            r.data = p;
+            p += 16;
+            break;
+        default:
+            r.integer = static_cast<std::int64_t>(read_u64(p, 8));
+            break;
+        }
+    }
 }
 
 void append_key_part(std::string& out, const param_ref& p) {

@@ -2,52 +2,14 @@
 // in messages and turned into WHERE conditions.
 #include "row_key.hpp"
 
+#include "tabella/detail/key_traits.hpp"
 #include "tabella/error.hpp"
 
-#include <bit>
 #include <cstring>
 #include <sstream>
 
 namespace tabella::detail {
 namespace {
-
-std::uint64_t read_u64(const char*& p, std::size_t bytes) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < bytes; ++i)
-        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(*p++)) << (8 * i);
-    return v;
-}
-
-// Reads the parameters of an encoded key (append_key_part's layout) into `out`.
-void decode(std::string_view bytes, param_ref* out, std::size_t count) {
-    const char* p = bytes.data();
-    for (std::size_t i = 0; i < count; ++i) {
-        param_ref& r = out[i];
-        r = param_ref{};
-        r.kind = static_cast<value_kind>(*p++);
-        switch (r.kind) {
-        case value_kind::null:
-            break;
-        case value_kind::real:
-            r.real = std::bit_cast<double>(read_u64(p, 8));
-            break;
-        case value_kind::text:
-        case value_kind::blob:
-            r.size = static_cast<std::size_t>(read_u64(p, 4));
-            r.data = p;
-            p += r.size;
-            break;
-        case value_kind::uuid:
-            r.size = 16;
-            r.data = p;
-            p += 16;
-            break;
-        default:
-            r.integer = static_cast<std::int64_t>(read_u64(p, 8));
-            break;
-        }
-    }
-}
 
 value to_value(const param_ref& p) {
     return value::from_ref(p);
@@ -97,7 +59,7 @@ void bind_key(const entity_mapping& m, key_view k, param_ref* out) {
     if (m.integer_key)
         *out = param_ref::of_integer(k.integer);
     else
-        decode(k.bytes, out, m.key_columns.size());
+        decode_key_parts(k.bytes, out, m.key_columns.size());
 }
 
 std::string describe_key(const entity_mapping& m, key_view k) {

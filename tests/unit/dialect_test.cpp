@@ -79,6 +79,32 @@ TEST(dialect, mariadb_create_table) {
               "DROP TABLE IF EXISTS students");
 }
 
+TEST(dialect, a_foreign_key_over_several_columns_references_a_composite_key) {
+    metadata m;
+    m.add_table("lines", {column("order_id", big_integer).primary_key(false),
+                          column("Line", string).primary_key(false)});
+    auto& parcels = m.add_table("parcels", {column("id", big_integer).primary_key(),
+                                            column("line_order_id", big_integer).not_null(),
+                                            column("line_Line", string).not_null()});
+    parcels.foreign_key({"line_order_id", "line_Line"}, "lines", {"order_id", "Line"});
+    EXPECT_EQ(sqlite_dialect().create_table(parcels),
+              "CREATE TABLE IF NOT EXISTS parcels (id INTEGER NOT NULL, line_order_id BIGINT NOT "
+              "NULL, \"line_Line\" VARCHAR NOT NULL, PRIMARY KEY (id), FOREIGN KEY "
+              "(line_order_id, \"line_Line\") REFERENCES lines (order_id, \"Line\"))");
+    EXPECT_EQ(mariadb_dialect().create_table(parcels),
+              "CREATE TABLE IF NOT EXISTS parcels (id BIGINT AUTO_INCREMENT NOT NULL, "
+              "line_order_id BIGINT NOT NULL, `line_Line` VARCHAR(768) CHARACTER SET utf8mb4 "
+              "COLLATE utf8mb4_nopad_bin NOT NULL, PRIMARY KEY (id), FOREIGN KEY (line_order_id, "
+              "`line_Line`) REFERENCES `lines` (order_id, `Line`))")
+        << "a text column of a foreign key is indexable on MariaDB";
+    EXPECT_EQ(m.sorted_tables().front()->name(), "lines");
+    EXPECT_THROW(parcels.foreign_key({"line_order_id"}, "lines", {"order_id", "Line"}),
+                 usage_error);
+    EXPECT_THROW(parcels.foreign_key({"nope"}, "lines", {"order_id"}), usage_error);
+    EXPECT_THROW(parcels.foreign_key({}, "lines", {}), usage_error);
+    EXPECT_EQ(parcels.foreign_keys().size(), 1U) << "a refused foreign key is not kept";
+}
+
 TEST(dialect, mariadb_quotes_with_backquotes_and_binds_with_question_marks) {
     const dialect& d = mariadb_dialect();
     EXPECT_EQ(d.quote_identifier("students"), "students");

@@ -21,7 +21,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 namespace tabella {
 
@@ -161,21 +163,52 @@ struct key_part_of {
 };
 template <class P>
 struct key_part_of<ref<P>> {
+    static_assert(key_names<P>().size() == 1,
+                  "tabella: a ref<P> in a primary key must refer to a struct with a one-column "
+                  "key; P has a composite key (a ref<P> outside the key may refer to it).");
     using type = typename key_part_of<key_member_t<P, 0>>::type;
 };
 template <class T, std::size_t K>
 using key_part_t = typename key_part_of<key_member_t<T, K>>::type;
 
-/// The value type of a ref<P>'s key (P has one key column).
+/// The number of columns of P's key, and so of a ref<P>.
 template <class P>
-using ref_key_t = key_part_t<P, 0>;
+constexpr std::size_t key_width = key_names<P>().size();
+
+template <class P, class Seq = std::make_index_sequence<key_width<P>>>
+struct ref_key_of;
+template <class P, std::size_t K0>
+struct ref_key_of<P, std::index_sequence<K0>> {
+    using type = key_part_t<P, 0>;
+};
+template <class P, std::size_t... K>
+struct ref_key_of<P, std::index_sequence<K...>> {
+    using type = std::tuple<key_part_t<P, K>...>;
+};
+
+/// The value type of a ref<P>'s key: P's key part for a one-column key (std::int64_t,
+/// std::string, tabella::uuid...), a std::tuple of the parts for a composite key.
+template <class P>
+using ref_key_t = typename ref_key_of<P>::type;
 
 /// The key of parent object `obj` as a ref<P> gives it; nullopt while it has none.
 template <class P>
 std::optional<ref_key_t<P>> key_part_of_object(const P& obj);
-/// Key part K of `obj` as a parameter; null while it has none.
-template <class P, std::size_t K>
-param_ref bind_key_part(const P& obj);
+/// Writes the key_width<P> key parts of `obj` as parameters; null while one has none.
+template <class P>
+void bind_key_parts(const P& obj, param_ref* out);
+/// Appends the key parts `parts` (one per key column of P, converted to its type) to an
+/// encoded key, as append_key_part does.
+template <class P, class... K>
+void encode_ref_key(std::string& out, K&&... parts);
+/// The key a ref<P> holds encoded (a composite key), decoded into its typed tuple.
+template <class P>
+ref_key_t<P> decode_ref_key(std::string_view encoded);
+/// A value of member type M read from `v` (member_traits<M>::load).
+template <class M>
+M load_part(const value& v);
+/// Splits an encoded key into its `count` parts, each a view into `encoded`.
+TABELLA_EXPORT void decode_key_parts(std::string_view encoded, param_ref* out, std::size_t count);
 
 } // namespace detail
 } // namespace tabella

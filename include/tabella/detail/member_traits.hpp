@@ -17,7 +17,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 namespace tabella::detail {
 
@@ -39,13 +41,16 @@ constexpr std::string_view type_name() {
     return p.substr(start, p.find_first_of(";]", start) - start);
 }
 
-/// Column type and nullability of a member; for a ref<P>, the table it references.
+/// Column type and nullability of a member's column; for a ref<P>, the table and key column
+/// it references. A ref to a composite key has one column per key column: `part` of `parts`.
 struct TABELLA_EXPORT member_column {
     column_type type;
     bool nullable;
     std::string_view parent_table = {};
     std::string_view parent_key = {};
     const entity_mapping& (*parent)() = nullptr;
+    std::size_t part = 0;
+    std::size_t parts = 1;
 };
 
 template <class M>
@@ -141,49 +146,167 @@ struct member_traits<std::optional<M>> {
     }
 };
 
+/// A value of member type M read from `v`.
+template <class M>
+M load_part(const value& v) {
+    M out{};
+    member_traits<M>::load(out, v);
+    return out;
+}
+
 /// ref<P> is P's key: a NOT NULL foreign key (nullable as std::optional<ref<P>>) of the
-/// type of P's key column.
+/// type of P's key column; one column per key column when P's key is composite.
 template <class P>
 struct member_traits<ref<P>> {
     static constexpr bool supported = true;
-    static member_column column() {
-        static_assert(key_names<P>().size() == 1,
-                      "tabella: ref<P> refers to a struct with a one-column primary key; P "
-                      "has a composite key (store its key columns as plain members instead).");
-        return {member_traits<ref_key_t<P>>::column().type, false, table_traits<P>::name,
-                key_name<P>(), &mapping_of<P>};
+    static constexpr std::size_t width = key_width<P>;
+
+    static void describe(member_column* out) {
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            ((out[K] = {member_traits<key_part_t<P, K>>::column().type, false,
+                        table_traits<P>::name, key_names<P>()[K], &mapping_of<P>, K, width}),
+             ...);
+        }
+        (std::make_index_sequence<width>{});
     }
-    static param_ref bind(const ref<P>& r) {
-        const param_ref key = r.bind_key();
-        if (key.kind == value_kind::null)
-            throw usage_error("a ref<" + mapping_of<P>().struct_name +
-                              "> points at an object "
-                              "with no key yet: add the parent to the session too");
-        return key;
+    static void bind_columns(const ref<P>& r, param_ref* out) {
+        r.bind_keys(out);
+        for (std::size_t k = 0; k < width; ++k)
+            if (out[k].kind == value_kind::null)
+                throw usage_error("a ref<" + mapping_of<P>().struct_name +
+                                  "> points at an object with no key yet: add the parent to "
+                                  "the session too");
     }
-    static void load(ref<P>& r, const value& v) { r = ref<P>(v.as<ref_key_t<P>>()); }
+    static void load_columns(ref<P>& r, const value* cells) {
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            r = ref<P>(load_part<key_part_t<P, K>>(cells[K])...);
+        }
+        (std::make_index_sequence<width>{});
+    }
 };
 
-template <class P, std::size_t K>
-param_ref bind_key_part(const P& obj) {
-    const auto& m = member_at<const P, key_indices<P>()[K]>(obj);
-    using M = std::remove_cvref_t<decltype(m)>;
-    if constexpr (requires { m.bind_key(); })
-        return m.bind_key();
+/// std::optional<ref<P>>: the same columns, nullable; NULL in every column is no parent.
+template <class P>
+struct member_traits<std::optional<ref<P>>> {
+    static constexpr bool supported = true;
+    static constexpr std::size_t width = key_width<P>;
+
+    static void describe(member_column* out) {
+        member_traits<ref<P>>::describe(out);
+        for (std::size_t k = 0; k < width; ++k) out[k].nullable = true;
+    }
+    static void bind_columns(const std::optional<ref<P>>& r, param_ref* out) {
+        if (r) return member_traits<ref<P>>::bind_columns(*r, out);
+        for (std::size_t k = 0; k < width; ++k) out[k] = param_ref::of_null();
+    }
+    static void load_columns(std::optional<ref<P>>& r, const value* cells) {
+        for (std::size_t k = 0; k < width; ++k) {
+            if (cells[k].is_null()) continue;
+            member_traits<ref<P>>::load_columns(r.emplace(), cells);
+            return;
+        }
+        r.reset();
+    }
+};
+
+/// How many columns a member of type M takes (a ref to a composite key: several).
+template <class M>
+constexpr std::size_t column_width() {
+    if constexpr (requires { member_traits<M>::width; })
+        return member_traits<M>::width;
     else
-        return member_traits<M>::bind(m);
+        return 1;
+}
+/// Writes the column description(s) of a member of type M.
+template <class M>
+void describe_columns(member_column* out) {
+    if constexpr (requires { member_traits<M>::width; })
+        member_traits<M>::describe(out);
+    else
+        *out = member_traits<M>::column();
+}
+/// Writes the parameter(s) of member `m`, one per column.
+template <class M>
+void bind_columns(const M& m, param_ref* out) {
+    if constexpr (requires { member_traits<M>::width; })
+        member_traits<M>::bind_columns(m, out);
+    else
+        *out = member_traits<M>::bind(m);
+}
+/// Reads member `m` from its column(s).
+template <class M>
+void load_columns(M& m, const value* cells) {
+    if constexpr (requires { member_traits<M>::width; })
+        member_traits<M>::load_columns(m, cells);
+    else
+        member_traits<M>::load(m, *cells);
 }
 
-template <class P>
-std::optional<ref_key_t<P>> key_part_of_object(const P& obj) {
-    using part = ref_key_t<P>;
-    const auto& m = member_at<const P, key_indices<P>()[0]>(obj);
+/// Key part K of `obj`, typed; nullopt while it has none.
+template <class P, std::size_t K>
+std::optional<key_part_t<P, K>> key_part_value(const P& obj) {
+    using part = key_part_t<P, K>;
+    const auto& m = member_at<const P, key_indices<P>()[K]>(obj);
     if constexpr (requires { m.bind_key(); })
         return m.key();
     else if constexpr (requires { m.has_value(); })
         return m ? std::optional<part>(static_cast<part>(*m)) : std::nullopt;
     else
         return std::optional<part>(static_cast<part>(m));
+}
+
+template <class P>
+void bind_key_parts(const P& obj, param_ref* out) {
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        (
+            [&] {
+                const auto& m = member_at<const P, key_indices<P>()[K]>(obj);
+                using M = std::remove_cvref_t<decltype(m)>;
+                if constexpr (requires { m.bind_key(); })
+                    out[K] = m.bind_key();
+                else
+                    out[K] = member_traits<M>::bind(m);
+            }(),
+            ...);
+    }
+    (std::make_index_sequence<key_width<P>>{});
+}
+
+template <class P>
+std::optional<ref_key_t<P>> key_part_of_object(const P& obj) {
+    if constexpr (key_width<P> == 1) {
+        return key_part_value<P, 0>(obj);
+    } else {
+        return [&]<std::size_t... K>(std::index_sequence<K...>)->std::optional<ref_key_t<P>> {
+            auto parts = std::make_tuple(key_part_value<P, K>(obj)...);
+            if (!(std::get<K>(parts) && ...)) return std::nullopt;
+            return ref_key_t<P>(std::move(*std::get<K>(parts))...);
+        }
+        (std::make_index_sequence<key_width<P>>{});
+    }
+}
+
+template <class P, class... K>
+void encode_ref_key(std::string& out, K&&... parts) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        auto typed = std::forward_as_tuple(std::forward<K>(parts)...);
+        (append_key_part(out, member_traits<key_part_t<P, I>>::bind(
+                                  key_part_t<P, I>(std::get<I>(std::move(typed))))),
+         ...);
+    }
+    (std::index_sequence_for<K...>{});
+}
+
+template <class P>
+ref_key_t<P> decode_ref_key(std::string_view encoded) {
+    param_ref parts[key_width<P>];
+    decode_key_parts(encoded, parts, key_width<P>);
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        ref_key_t<P> out;
+        (member_traits<key_part_t<P, K>>::load(std::get<K>(out), value::from_ref(parts[K])), ...);
+        return out;
+    }
+    (std::make_index_sequence<key_width<P>>{});
 }
 
 /// The object a ref member points at, for ordering rows of one table.
