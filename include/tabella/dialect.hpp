@@ -66,6 +66,10 @@ class TABELLA_EXPORT dialect {
     [[nodiscard]] std::string create_table(const table& t) const;
     /// DROP TABLE IF EXISTS.
     [[nodiscard]] std::string drop_table(const table& t) const;
+    /// CREATE SEQUENCE IF NOT EXISTS name (for a database with sequences).
+    [[nodiscard]] std::string create_sequence(std::string_view name) const;
+    /// DROP SEQUENCE IF EXISTS name.
+    [[nodiscard]] std::string drop_sequence(std::string_view name) const;
     /// INSERT INTO t (c1, c2) VALUES (?, ?), (?, ?)... with `rows` rows, parameters numbered
     /// from 1 row by row. With no columns: INSERT INTO t DEFAULT VALUES (rows must be 1).
     [[nodiscard]] std::string insert(std::string_view table, std::span<const std::string> columns,

@@ -46,6 +46,13 @@ struct column_default {
 ///     static constexpr std::string_view primary_key = "student_id"; // optional; default "id"
 /// };
 /// ```
+/// Other optional members: `server_defaults` (std::array<column_default, N>), `version` (the
+/// std::int64_t member for optimistic locking), and `key_sequence`
+/// (`static constexpr std::string_view key_sequence = "items_id_seq";`, SQLAlchemy's
+/// `Sequence("items_id_seq")`): a std::optional<std::int64_t> key drawn from that sequence
+/// where the database has sequences. create_all creates it and a plain integer key column,
+/// and a flush reserves keys from it a block at a time, whatever the insert strategy. SQLite
+/// has none: there it is ignored and the key is the rowid.
 template <class T>
 struct table_traits;
 
@@ -87,6 +94,12 @@ consteval auto column_offsets() {
 
 template <class T>
 constexpr std::size_t column_count_of = column_offsets<T>().back();
+
+/// table_traits<T>::key_sequence is given.
+template <class T>
+concept has_key_sequence = requires {
+    std::string_view(table_traits<T>::key_sequence);
+};
 
 /// Fails to compile, naming the struct and the member, when a member type is not mapped.
 template <class Struct, auto Member, class Type>
@@ -342,6 +355,9 @@ std::unique_ptr<object_store> make_store() {
     return std::make_unique<typed_store<T>>();
 }
 
+/// Draws the generated key of `e` from the named sequence (table_traits<T>::key_sequence).
+TABELLA_EXPORT void set_key_sequence(entity_mapping& e, std::string_view sequence);
+
 /// Column descriptions of T: name, type and nullability per column (member order; a ref to
 /// a composite key has a column per key column, named <member>_<parent key column>), key
 /// columns given by column index.
@@ -388,6 +404,15 @@ entity_mapping build_mapping() {
         e.encode_cells_key = &detail::encode_cells_key<T>;
     }
     if constexpr (source == key_source::session) e.make_session_key = &detail::make_session_key<T>;
+    if constexpr (has_key_sequence<T>) {
+        static_assert(source == key_source::database,
+                      "tabella: table_traits<T>::key_sequence draws a key the database "
+                      "generates from a named sequence: the primary key must be one "
+                      "std::optional<std::int64_t> member.");
+        static_assert(!std::string_view(table_traits<T>::key_sequence).empty(),
+                      "tabella: table_traits<T>::key_sequence is empty: name the sequence.");
+        set_key_sequence(e, table_traits<T>::key_sequence);
+    }
     e.make_store = &detail::make_store<T>;
     e.ref_targets = &detail::ref_targets<T>;
     e.object_size = sizeof(T);

@@ -64,6 +64,13 @@ class TABELLA_EXPORT column {
     column& server_default(std::string sql_expression);
     /// FOREIGN KEY REFERENCES table(column).
     column& references(std::string table, std::string column);
+    /// Values of this integer column come from the named sequence (SQLAlchemy's
+    /// `Sequence("name")`), where the database has sequences: create_all creates it
+    /// (CREATE SEQUENCE IF NOT EXISTS) before the table and makes a key column a plain
+    /// integer without identity or autoincrement; drop_all drops it after the table; the ORM
+    /// draws keys from it in blocks. Where the database has none (SQLite) it is ignored and
+    /// the key is generated as any other. A plain name (no schema); quoted as needed.
+    column& sequence(std::string name);
 
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
     [[nodiscard]] column_type type() const noexcept { return type_; }
@@ -81,6 +88,9 @@ class TABELLA_EXPORT column {
     /// this column: the database keeps an index on it.
     [[nodiscard]] bool in_foreign_key() const noexcept { return foreign_key_ || in_constraint_; }
 
+    /// The sequence named by sequence(), or empty.
+    [[nodiscard]] const std::string& sequence_name() const noexcept { return sequence_; }
+
   private:
     std::string name_;
     column_type type_;
@@ -93,6 +103,8 @@ class TABELLA_EXPORT column {
     bool in_constraint_ = false; ///< named by one of its table's foreign_keys()
 
     friend class table;
+
+    std::string sequence_;
 };
 
 /// A table: a name and its columns. Owned by a `metadata`; references stay valid for the

@@ -1,5 +1,6 @@
 // INSERT execution: one row, executemany (one prepared statement, a key per row) and
-// multi-VALUES (chunked to the parameter limit).
+// multi-VALUES (chunked to the parameter limit). Sequence columns the rows leave out get
+// values drawn from their sequences, where the database has sequences.
 #include "engine_state.hpp"
 #include "execute_util.hpp"
 #include "tabella/detail/compile.hpp"
@@ -19,15 +20,41 @@ struct insert_shape {
     const table* target;
     std::vector<std::string> names;
     std::vector<const column*> columns;
+    /// The last `drawn` columns are sequence columns (column::sequence) the rows leave out,
+    /// on a database with sequences: their values are drawn when the rows are sent.
+    std::size_t drawn = 0;
 };
 
-insert_shape shape_of(const table& t, const param_set& first) {
-    insert_shape s{&t, {}, {}};
+insert_shape shape_of(const table& t, const param_set& first, bool sequences) {
+    insert_shape s{&t, {}, {}, 0};
     for (const auto& [name, v] : first.items()) {
         s.names.push_back(name);
         s.columns.push_back(&t.get_column(name));
     }
+    if (!sequences) return s;
+    for (const auto& c : t.columns()) {
+        if (c.sequence_name().empty() ||
+            std::find(s.names.begin(), s.names.end(), c.name()) != s.names.end())
+            continue;
+        s.names.push_back(c.name());
+        s.columns.push_back(&c);
+        ++s.drawn;
+    }
     return s;
+}
+
+// Writes values drawn from their sequences into the drawn columns of the rows `flat` holds,
+// one round trip per column.
+void draw_sequences(statement_runner& run, const insert_shape& s, std::span<param_ref> flat) {
+    const std::size_t width = s.names.size();
+    const std::size_t rows = flat.size() / width;
+    std::vector<std::int64_t> values;
+    for (std::size_t c = width - s.drawn; c < width; ++c) {
+        values.clear();
+        run.reserve_from_sequence(s.columns[c]->sequence_name(), rows, values);
+        for (std::size_t r = 0; r < rows; ++r)
+            flat[r * width + c] = param_ref::of_integer(values[r]);
+    }
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -42,12 +69,14 @@ std::string names_of(const param_set& row) {
     return join(names);
 }
 
-// Appends the parameters of `row` in shape order; every row must name the same columns.
+// Appends the parameters of `row` in shape order, a placeholder for each drawn column;
+// every row must name the same columns.
 void flatten(const insert_shape& s, const param_set& row, std::size_t index,
              std::vector<param_ref>& out) {
     const auto& items = row.items();
-    bool same = items.size() == s.names.size();
-    for (std::size_t c = 0; same && c < s.names.size(); ++c) {
+    const std::size_t given = s.names.size() - s.drawn;
+    bool same = items.size() == given;
+    for (std::size_t c = 0; same && c < given; ++c) {
         const auto it = std::find_if(items.begin(), items.end(),
                                      [&](const auto& item) { return item.first == s.names[c]; });
         if (it == items.end()) {
@@ -60,7 +89,9 @@ void flatten(const insert_shape& s, const param_set& row, std::size_t index,
     if (!same)
         throw usage_error("insert into '" + s.target->name() + "': row " + std::to_string(index) +
                           " names columns (" + names_of(row) + ") but row 0 names (" +
-                          join(s.names) + "); every row must name the same columns");
+                          join({s.names.begin(), s.names.end() - std::ptrdiff_t(s.drawn)}) +
+                          "); every row must name the same columns");
+    out.insert(out.end(), s.drawn, param_ref::of_integer(0)); // see draw_sequences
 }
 
 // Knows where the key of an inserted row comes from: the row itself or RETURNING.
@@ -115,6 +146,7 @@ result insert_rows_one_by_one(connection& conn, const insert_shape& s,
         conn,
         [&] {
             const std::size_t n = s.names.size();
+            if (s.drawn) draw_sequences(run, s, flat);
             changed = run.run_many(
                 run.prepare(sql), flat, n, [&](std::size_t i, const row_buffer& returned) {
                     inserted.push_back(
@@ -144,6 +176,7 @@ result insert_multi_values(connection& conn, const insert_shape& s,
                 const std::size_t count = std::min(per_stmt, rows.size() - first);
                 flat.clear();
                 for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
+                if (s.drawn) draw_sequences(run, s, flat);
                 changed += run.run(run.prepare(d.insert(s.target->name(), s.names, count)), flat);
             }
         },
@@ -158,7 +191,7 @@ result connection::execute(const insert_statement& stmt) {
     const auto& rows = stmt.rows();
     static const param_set no_values;
     const param_set& first = rows.empty() ? no_values : rows.front();
-    const auto shape = detail::shape_of(stmt.target(), first);
+    const auto shape = detail::shape_of(stmt.target(), first, driver_->capabilities().sequences);
     if (stmt.is_multi_values()) return detail::insert_multi_values(*this, shape, rows);
     return detail::insert_rows_one_by_one(*this, shape, rows.empty() ? std::vector{first} : rows);
 }
@@ -168,8 +201,9 @@ result connection::execute(const insert_statement& stmt, const std::vector<param
     if (!stmt.rows().empty())
         throw usage_error("executemany into '" + stmt.target().name() +
                           "': give the rows either in values() or as parameter sets, not both");
-    return detail::insert_rows_one_by_one(*this, detail::shape_of(stmt.target(), rows.front()),
-                                          rows);
+    return detail::insert_rows_one_by_one(
+        *this, detail::shape_of(stmt.target(), rows.front(), driver_->capabilities().sequences),
+        rows);
 }
 
 namespace detail {

@@ -109,6 +109,14 @@ std::string dialect::drop_table(const table& t) const {
     return "DROP TABLE IF EXISTS " + quote_identifier(t.name());
 }
 
+std::string dialect::create_sequence(std::string_view name) const {
+    return "CREATE SEQUENCE IF NOT EXISTS " + quote_identifier(name);
+}
+
+std::string dialect::drop_sequence(std::string_view name) const {
+    return "DROP SEQUENCE IF EXISTS " + quote_identifier(name);
+}
+
 void dialect::append_value_tuple(std::string& out, std::size_t first, std::size_t count) const {
     out += '(';
     for (std::size_t i = 0; i < count; ++i) {

@@ -1,6 +1,8 @@
 // Tables, columns and metadata; create_all / drop_all.
 #include "tabella/metadata.hpp"
 
+#include "tabella/detail/schema.hpp"
+#include "tabella/detail/statement_runner.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/engine.hpp"
 #include "tabella/error.hpp"
@@ -33,6 +35,14 @@ column& column::unique() {
 }
 column& column::server_default(std::string sql_expression) {
     server_default_ = std::move(sql_expression);
+    return *this;
+}
+column& column::sequence(std::string name) {
+    if (name.empty()) throw usage_error("column '" + name_ + "': a sequence needs a name");
+    if (type_ != column_type::integer && type_ != column_type::big_integer)
+        throw usage_error("column '" + name_ +
+                          "': only an integer column takes its values from a sequence");
+    sequence_ = std::move(name);
     return *this;
 }
 column& column::references(std::string table_name, std::string column_name) {
@@ -140,7 +150,7 @@ std::vector<const table*> metadata::sorted_tables() const {
 void metadata::create_all(engine& eng) const {
     auto conn = eng.connect();
     auto tx = conn.begin_write();
-    for (const table* t : sorted_tables()) conn.execute_sql(conn.dialect().create_table(*t));
+    for (const table* t : sorted_tables()) detail::create_table_with_sequences(conn, *t);
     tx.commit();
 }
 
@@ -149,8 +159,43 @@ void metadata::drop_all(engine& eng) const {
     auto tx = conn.begin_write();
     auto tables = sorted_tables();
     std::reverse(tables.begin(), tables.end());
-    for (const table* t : tables) conn.execute_sql(conn.dialect().drop_table(*t));
+    for (const table* t : tables) detail::drop_table_with_sequences(conn, *t);
     tx.commit();
 }
 
+namespace detail {
+namespace {
+
+bool names_sequences(connection& conn, const table& t) {
+    return connection_access::driver(conn).capabilities().sequences &&
+           std::any_of(t.columns().begin(), t.columns().end(),
+                       [](const column& c) { return !c.sequence_name().empty(); });
+}
+
+} // namespace
+
+void create_table_with_sequences(connection& conn, const table& t) {
+    const dialect& d = conn.dialect();
+    if (!names_sequences(conn, t)) {
+        conn.execute_sql(d.create_table(t));
+        return;
+    }
+    std::vector<column> columns = t.columns();
+    for (auto& c : columns) {
+        if (c.sequence_name().empty()) continue;
+        conn.execute_sql(d.create_sequence(c.sequence_name()));
+        if (c.is_primary_key()) c.primary_key(false); // values come from the sequence
+    }
+    conn.execute_sql(d.create_table(table(t.name(), std::move(columns))));
+}
+
+void drop_table_with_sequences(connection& conn, const table& t) {
+    const dialect& d = conn.dialect();
+    conn.execute_sql(d.drop_table(t));
+    if (!names_sequences(conn, t)) return;
+    for (const auto& c : t.columns())
+        if (!c.sequence_name().empty()) conn.execute_sql(d.drop_sequence(c.sequence_name()));
+}
+
+} // namespace detail
 } // namespace tabella

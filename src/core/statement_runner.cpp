@@ -86,6 +86,19 @@ bool statement_runner::reserve_keys(const std::string& table, const std::string&
     return driver_.reserve_keys(table, key_column, count, above, out);
 }
 
+void statement_runner::reserve_from_sequence(const std::string& sequence, std::size_t count,
+                                             std::vector<std::int64_t>& out) {
+    if (!caps_.sequences)
+        throw usage_error("the " + std::string(sql_dialect().name()) +
+                          " driver has no sequences to draw '" + sequence + "' from");
+    conn_.require_live_transaction();
+    const std::size_t before = out.size();
+    if (!driver_.reserve_from_sequence(sequence, count, out) || out.size() - before != count)
+        throw error("sequence " + sequence + ": the driver drew " +
+                    std::to_string(out.size() - before) + " values for " + std::to_string(count) +
+                    " rows");
+}
+
 bool statement_runner::transaction_survives_errors() const noexcept {
     return caps_.keeps_transaction_after_error && driver_.is_usable() &&
            driver_.transaction_active();

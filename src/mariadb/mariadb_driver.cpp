@@ -8,6 +8,7 @@
 #include "tabella/mariadb.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace tabella::detail {
 namespace {
@@ -49,8 +50,11 @@ class mariadb_connection final : public driver_connection {
                 .returning_in_values_order = true,
                 .reserves_keys = false,
                 .copy = false,
-                .checks_foreign_keys_per_row = true};
+                .checks_foreign_keys_per_row = true,
+                .sequences = true};
     }
+    bool reserve_from_sequence(const std::string& sequence, std::size_t count,
+                               std::vector<std::int64_t>& out) override;
     bool transaction_active() const noexcept override {
         return !link_.lost() && !link_.ended_by_server();
     }
@@ -61,7 +65,34 @@ class mariadb_connection final : public driver_connection {
 
     mariadb_link link_;
     std::size_t limit_ = max_parameters;
+    // Statements that draw from a sequence, by the sequence's name (it is in their text).
+    std::map<std::string, std::unique_ptr<mariadb_statement>, std::less<>> draws_;
 };
+
+// A block of values in one round trip: NEXTVAL over the Sequence engine's virtual table
+// seq_1_to_65536 (an engine built into MariaDB since 10.0), the rows cut by a bound `seq <=
+// ?` that the engine reads as a range, so NEXTVAL runs exactly `count` times (checked on
+// 10.11). Not a recursive CTE (max_recursive_iterations is 1000 by default), and no
+// aggregate over the values (it would call NEXTVAL again per aggregate).
+bool mariadb_connection::reserve_from_sequence(const std::string& sequence, std::size_t count,
+                                               std::vector<std::int64_t>& out) {
+    constexpr std::size_t block = 65536;
+    auto it = draws_.find(sequence);
+    if (it == draws_.end()) {
+        const std::string sql = "SELECT NEXTVAL(" + mariadb_dialect().quote_identifier(sequence) +
+                                ") FROM seq_1_to_65536 WHERE seq <= ?";
+        it = draws_.emplace(sequence, std::make_unique<mariadb_statement>(link_, sql)).first;
+    }
+    for (std::size_t done = 0; done < count; done += block) {
+        const param_ref params[] = {
+            param_ref::of_integer(static_cast<std::int64_t>(std::min(block, count - done)))};
+        echo_statement(it->second->sql(), params);
+        row_buffer values;
+        (void)it->second->execute(params, &values);
+        for (const auto& v : values.cells) out.push_back(v.as<std::int64_t>());
+    }
+    return true;
+}
 
 void mariadb_connection::set_up_session(const engine_options& opts) {
     // A lock wait gives up after the engine's busy timeout, as on SQLite (whole seconds).

@@ -1,6 +1,7 @@
 // Inserting pending objects, level by level of the plan: objects with a key set first,
 // then objects whose key the database generates: keys reserved a block at a time where
-// the driver proves that safe, else read back with a multi-row INSERT ... RETURNING.
+// the driver proves that safe (or drawn from the table's named sequence, key_sequence,
+// where the database has sequences), else read back with a multi-row INSERT ... RETURNING.
 // Objects that leave a defaulted column empty are sent without it, with RETURNING, and
 // get the database's value back. `echo` says which way each table's rows went.
 #include "flush_writers.hpp"
@@ -17,6 +18,7 @@ namespace {
 /// How many rows of a table went which way, for echo.
 struct insert_tally {
     std::size_t keyed = 0, copied = 0, reserved = 0, returned = 0, single = 0;
+    std::string sequence; ///< the named sequence the reserved keys came from, if any
 };
 
 /// Multi-row INSERT ... RETURNING per row shape, with a fallback to one INSERT per row
@@ -66,18 +68,23 @@ class returning_inserter {
 };
 
 /// Objects whose key the database generates: keys reserved and written into the objects
-/// before their rows are sent; read back with RETURNING where reserving is not safe.
+/// before their rows are sent; read back with RETURNING where reserving is not safe. A
+/// table with a named key sequence, on a database with sequences, always draws its keys
+/// from it: its key column has no default to fall back on.
 class generated_key_inserter {
   public:
     generated_key_inserter(statement_runner& run, table_runtime& t, const insert_plan& how,
                            const session_options& opts, keyed_writer& writer,
                            returning_inserter& returning, insert_tally& tally, std::size_t total)
         : run_(run), t_(t), how_(how), opts_(opts), writer_(writer), returning_(returning),
-          tally_(tally), total_(total), reserve_(how.reserve) {
+          tally_(tally), total_(total),
+          sequence_(!t.map->key_sequence.empty() && run.capabilities().sequences),
+          reserve_(how.reserve || sequence_) {
         const entity_mapping& m = *t.map;
         if (!m.key_generated)
             throw usage_error("flush of " + m.table.name() + ": a " + m.struct_name +
                               " has no primary key value, and its key type is not generated");
+        if (sequence_) tally_.sequence = m.key_sequence;
     }
 
     /// Inserts `entries`, which leave the defaulted columns `omitted` empty.
@@ -117,6 +124,7 @@ class generated_key_inserter {
         const std::size_t count = std::min<std::size_t>(wanted, 65536);
         keys_.clear();
         next_key_ = 0;
+        if (sequence_) return run_.reserve_from_sequence(m.key_sequence, count, keys_);
         reserve_ = run_.reserve_keys(m.table.name(), m.table.columns()[m.key_index].name(), count,
                                      t_.identity.max_key().value_or(0), keys_);
         if (reserve_ && keys_.size() != count)
@@ -146,6 +154,7 @@ class generated_key_inserter {
     returning_inserter& returning_;
     insert_tally& tally_;
     std::size_t total_;
+    bool sequence_; ///< keys come from the table's named sequence
     bool reserve_;
     std::vector<std::int64_t> keys_;
     std::size_t next_key_ = 0;
@@ -169,12 +178,15 @@ void for_each_group(const table_plan& plan, std::size_t first, std::size_t last,
 void echo_tally(statement_runner& run, const table_runtime& t, const insert_tally& n) {
     if (!run.echo().enabled()) return;
     std::string line = "-- " + t.map->table.name() + ": inserted";
-    auto part = [&](std::size_t count, const char* how) {
-        if (count) line += " " + std::to_string(count) + " " + how + ",";
+    auto part = [&](std::size_t count, std::string_view how) {
+        if (count) line.append(" ").append(std::to_string(count)).append(" ").append(how) += ',';
     };
     part(n.keyed, "with their keys by multi-row INSERT");
-    part(n.reserved, "with reserved keys by multi-row INSERT");
-    part(n.copied, "with reserved keys by COPY");
+    const std::string reserved = n.sequence.empty()
+                                     ? "with reserved keys"
+                                     : "with keys reserved from sequence " + n.sequence;
+    part(n.reserved, reserved + " by multi-row INSERT");
+    part(n.copied, reserved + " by COPY");
     part(n.returned, "by multi-row INSERT ... RETURNING");
     part(n.single, "by one INSERT ... RETURNING per row");
     line.pop_back();

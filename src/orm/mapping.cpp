@@ -4,6 +4,7 @@
 #include "hash_mix.hpp"
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/detail/member_traits.hpp"
+#include "tabella/detail/schema.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/engine.hpp"
 #include "tabella/error.hpp"
@@ -113,6 +114,16 @@ void throw_partial_column(std::string_view struct_name, std::size_t column) {
                       " is one column of a ref to a composite key and cannot be read alone");
 }
 
+void set_key_sequence(entity_mapping& e, std::string_view sequence) {
+    std::vector<column> columns = e.table.columns();
+    columns[e.key_index].sequence(std::string(sequence));
+    table t(e.table.name(), std::move(columns));
+    for (const auto& fk : e.table.foreign_keys())
+        t.foreign_key(fk.columns, fk.table, fk.referenced_columns);
+    e.table = std::move(t);
+    e.key_sequence = sequence;
+}
+
 void rethrow_for_column(std::string_view column) {
     try {
         throw;
@@ -149,8 +160,7 @@ parents_first(const std::vector<const entity_mapping*>& mappings) {
 void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
     auto conn = eng.connect();
     auto tx = conn.begin_write();
-    for (const auto* m : parents_first(mappings))
-        conn.execute_sql(conn.dialect().create_table(m->table));
+    for (const auto* m : parents_first(mappings)) create_table_with_sequences(conn, m->table);
     tx.commit();
 }
 
@@ -159,7 +169,7 @@ void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappi
     auto tx = conn.begin_write();
     const auto order = parents_first(mappings);
     for (auto it = order.rbegin(); it != order.rend(); ++it)
-        conn.execute_sql(conn.dialect().drop_table((*it)->table));
+        drop_table_with_sequences(conn, (*it)->table);
     tx.commit();
 }
 

@@ -1,6 +1,7 @@
 // The PostgreSQL driver on libpqxx 6.4: connections and statements with bound parameters.
 #include "postgres_conninfo.hpp"
 #include "postgres_errors.hpp"
+#include "postgres_keys.hpp"
 #include "postgres_register.hpp"
 #include "postgres_values.hpp"
 #include "tabella/detail/driver.hpp"
@@ -15,7 +16,6 @@
 #include <pqxx/tablewriter>
 
 #include <algorithm>
-#include <charconv>
 #include <stdexcept>
 
 namespace tabella::detail {
@@ -58,11 +58,15 @@ class pg_connection final : public driver_connection {
                 .returning = true,
                 .returning_in_values_order = false,
                 .reserves_keys = true,
-                .copy = counts_rows_};
+                .copy = counts_rows_,
+                .checks_foreign_keys_per_row = false,
+                .sequences = true};
     }
     // A sequence never hands a value out twice: `above` needs no check.
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
                       std::int64_t above, std::vector<std::int64_t>& out) override;
+    bool reserve_from_sequence(const std::string& sequence, std::size_t count,
+                               std::vector<std::int64_t>& out) override;
     std::int64_t copy_rows(const std::string& table, std::span<const std::string> columns,
                            std::span<const param_ref> flat) override;
     bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
@@ -95,6 +99,7 @@ class pg_connection final : public driver_connection {
     std::vector<std::string> orphans_; // prepared statements whose DEALLOCATE failed
     bool lost_ = false;
     std::unique_ptr<prepared_statement> reserve_statement_; // prepared once per connection
+    std::unique_ptr<prepared_statement> sequence_statement_;
     std::unique_ptr<prepared_statement> inserted_statement_;
     bool counts_rows_ = true; ///< track_counts is on: COPY's rows can be counted
 };
@@ -145,57 +150,41 @@ pqxx::result pg_connection::run(const std::string& sql, std::string& name,
 }
 
 // nextval hands each value out once, whatever other sessions do, so the keys are ours. A
-// key without a sequence has nothing to reserve from, GENERATED ALWAYS refuses explicit
-// keys, and a trigger or rule (user-defined: foreign keys' internal triggers are fine) or a
-// partitioned or foreign table may replace or redirect them: then no rows come back, and
-// the caller inserts row by row with RETURNING. (Explicit keys that rows
-// brought themselves do not move the sequence: PostgreSQL's rule, not changed here.)
+// key without a sequence has nothing to reserve from, and explicit keys may not reach the
+// table as sent (explicit_keys_are_kept): then no rows come back, and the caller falls back
+// to RETURNING. (Explicit keys that rows brought themselves do not move the sequence:
+// PostgreSQL's rule, not changed here.)
 bool pg_connection::reserve_keys(const std::string& table, const std::string& key_column,
                                  std::size_t count, std::int64_t, std::vector<std::int64_t>& out) {
-    // MATERIALIZED: the sequence lookup runs once, not once per key (the planner would
-    // otherwise flatten it into the generate_series loop: half the flush's server time).
-    // The keys usually come out consecutive: then only the first one and the count travel;
-    // otherwise (other sessions took values in between) every key does, as an array.
-    static const std::string sql =
-        "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence($1::text, $2::text) AS s "
-        "WHERE NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::text::regclass "
-        "AND attname = $2::text AND attidentity = 'a') "
-        "AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = $1::text::regclass "
-        "AND NOT tgisinternal) "
-        "AND NOT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = $1::text::regclass "
-        "AND rulename <> '_RETURN') "
-        "AND (SELECT relkind FROM pg_class WHERE oid = $1::text::regclass) = 'r'), "
-        "k AS MATERIALIZED (SELECT nextval(q.s) AS v FROM q, generate_series(1, $3::bigint) "
-        "WHERE q.s IS NOT NULL) "
-        "SELECT min(v), count(*), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
-        "ELSE array_to_string(array_agg(v), ',') END FROM k";
-    // pg_get_serial_sequence reads its first argument as SQL text: quoted when needed.
     if (count == 0) return true;
-    const std::size_t before = out.size();
+    // pg_get_serial_sequence reads its first argument as SQL text: quoted when needed.
     const std::string relation = postgresql_dialect().quote_identifier(table);
     const param_ref params[] = {param_ref::of_text(relation), param_ref::of_text(key_column),
                                 param_ref::of_integer(static_cast<std::int64_t>(count))};
     row_buffer keys;
-    if (!reserve_statement_) reserve_statement_ = std::make_unique<pg_statement>(*this, sql);
-    echo_statement(sql, params);
+    if (!reserve_statement_)
+        reserve_statement_ = std::make_unique<pg_statement>(*this, reserve_keys_sql());
+    echo_statement(reserve_statement_->sql(), params);
     reserve_statement_->execute(params, &keys);
-    if (keys.cells.size() != 3 ||
-        keys.cells[1].as<std::int64_t>() != static_cast<std::int64_t>(count))
-        return false;
-    if (keys.cells[2].is_null()) { // consecutive
-        const auto first = keys.cells[0].as<std::int64_t>();
-        for (std::size_t i = 0; i < count; ++i) out.push_back(first + static_cast<std::int64_t>(i));
-        return true;
-    }
-    const auto list = keys.cells[2].as<std::string>();
-    for (std::size_t pos = 0; pos < list.size();) {
-        std::int64_t key = 0;
-        const auto [end, ec] = std::from_chars(list.data() + pos, list.data() + list.size(), key);
-        if (ec != std::errc{}) throw error("postgresql: cannot read reserved keys '" + list + "'");
-        out.push_back(key);
-        pos = static_cast<std::size_t>(end - list.data()) + 1;
-    }
-    return out.size() - before == count;
+    if (!read_reserved_keys(keys, count, out)) return false;
+    echo_statement("-- " + table + "." + key_column + ": keys reserved from sequence " +
+                   keys.cells[3].as<std::string>());
+    return true;
+}
+
+bool pg_connection::reserve_from_sequence(const std::string& sequence, std::size_t count,
+                                          std::vector<std::int64_t>& out) {
+    if (count == 0) return true;
+    // The regclass cast reads SQL text: the name is quoted when needed.
+    const std::string name = postgresql_dialect().quote_identifier(sequence);
+    const param_ref params[] = {param_ref::of_text(name),
+                                param_ref::of_integer(static_cast<std::int64_t>(count))};
+    row_buffer keys;
+    if (!sequence_statement_)
+        sequence_statement_ = std::make_unique<pg_statement>(*this, reserve_from_sequence_sql());
+    echo_statement(sequence_statement_->sql(), params);
+    sequence_statement_->execute(params, &keys);
+    return read_reserved_keys(keys, count, out);
 }
 
 // COPY FROM STDIN. libpqxx 6.4's stream_to takes only tuples, so the rows are written as

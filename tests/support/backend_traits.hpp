@@ -79,6 +79,20 @@ struct sqlite_traits {
     /// A failed multi-row INSERT is replayed to name the object the database rejects.
     static constexpr bool names_the_rejected_object = true;
 
+    /// The database has named sequences (CREATE SEQUENCE; column::sequence and key_sequence
+    /// draw from them); SQLite has none and ignores them.
+    static constexpr bool has_sequences = false;
+    /// SELECT of the next value of the sequence `quoted` (a quoted name; "": no sequences).
+    static std::string next_value_sql(const std::string&) { return ""; }
+    /// Text of the statement that draws keys from a named sequence, as echo shows it ("":
+    /// none).
+    static constexpr const char* sequence_draw_sql = "";
+    /// A key column whose DEFAULT is nextval of the sequence `item_ids`, which the column
+    /// does not own, and whose keys are reserved from it (nullptr: not tested).
+    static constexpr const char* unowned_sequence_key = nullptr;
+    /// A key column whose DEFAULT adds 1 to nextval('item_ids'): not exactly one nextval.
+    static constexpr const char* computed_sequence_key = nullptr;
+
     /// The native code of "another connection wrote since this transaction read"
     /// (SQLITE_BUSY_SNAPSHOT), a serialization_failure by docs/session.md.
     static constexpr int busy_snapshot_code = 517;
@@ -177,6 +191,16 @@ struct backend_traits<postgres> {
     static std::vector<std::string> short_lock_wait() { return {"SET lock_timeout = '200ms'"}; }
     static constexpr const char* key_reservation_sql = "nextval(";
     static constexpr bool reserves_keys = true;
+    static constexpr bool has_sequences = true;
+    static std::string next_value_sql(const std::string& quoted) {
+        return "SELECT nextval('" + quoted + "')";
+    }
+    static constexpr const char* sequence_draw_sql =
+        "WITH q AS MATERIALIZED (SELECT $1::text::regclass AS s)";
+    static constexpr const char* unowned_sequence_key =
+        "BIGINT PRIMARY KEY DEFAULT nextval('item_ids')";
+    static constexpr const char* computed_sequence_key =
+        "BIGINT PRIMARY KEY DEFAULT nextval('item_ids') + 1";
     // The sequence does not know about explicit keys (as with any PostgreSQL client).
     static constexpr bool generates_above_explicit_keys = false;
     static constexpr bool has_copy = true;
@@ -216,6 +240,14 @@ struct backend_traits<mariadb> {
     }
     static constexpr const char* key_reservation_sql = nullptr; // keys are not reserved
     static constexpr bool reserves_keys = false;
+    static constexpr bool has_sequences = true; // since 10.3
+    static std::string next_value_sql(const std::string& quoted) {
+        return "SELECT NEXTVAL(" + quoted + ")";
+    }
+    static constexpr const char* sequence_draw_sql = ") FROM seq_1_to_65536 WHERE seq <= ?";
+    // A DEFAULT NEXTVAL(s) key is not reserved on MariaDB (no reserve_keys): RETURNING.
+    static constexpr const char* unowned_sequence_key = nullptr;
+    static constexpr const char* computed_sequence_key = nullptr;
     static constexpr bool generates_above_explicit_keys = true; // AUTO_INCREMENT moves up
     static constexpr bool has_copy = false;
     // Rows with generated keys go out with RETURNING, which is not replayed row by row.

@@ -105,6 +105,25 @@ TEST(dialect, a_foreign_key_over_several_columns_references_a_composite_key) {
     EXPECT_EQ(parcels.foreign_keys().size(), 1U) << "a refused foreign key is not kept";
 }
 
+TEST(dialect, sequences_are_created_and_dropped_by_quoted_name) {
+    EXPECT_EQ(postgresql_dialect().create_sequence("item_ids"),
+              "CREATE SEQUENCE IF NOT EXISTS item_ids");
+    EXPECT_EQ(postgresql_dialect().drop_sequence("Item Ids"),
+              "DROP SEQUENCE IF EXISTS \"Item Ids\"");
+    EXPECT_EQ(mariadb_dialect().create_sequence("Item Ids"),
+              "CREATE SEQUENCE IF NOT EXISTS `Item Ids`");
+    EXPECT_EQ(mariadb_dialect().drop_sequence("item_ids"), "DROP SEQUENCE IF EXISTS item_ids");
+}
+
+TEST(dialect, a_sequence_column_is_an_integer_column_with_a_named_sequence) {
+    column key("id", big_integer);
+    EXPECT_EQ(key.primary_key().sequence("item_ids").sequence_name(), "item_ids");
+    EXPECT_TRUE(key.is_autoincrement()) << "generated where the database has no sequences";
+    EXPECT_EQ(column("label", string).sequence_name(), "");
+    EXPECT_THROW(column("label", string).sequence("s"), usage_error);
+    EXPECT_THROW(column("n", integer).sequence(""), usage_error);
+}
+
 TEST(dialect, mariadb_quotes_with_backquotes_and_binds_with_question_marks) {
     const dialect& d = mariadb_dialect();
     EXPECT_EQ(d.quote_identifier("students"), "students");

@@ -43,6 +43,9 @@ struct TABELLA_EXPORT entity_mapping {
     bool integer_key = false;
     bool key_generated = false;  ///< integer key: the database generates it when unset
     bool key_by_session = false; ///< std::optional<uuid> key: the session makes a UUIDv7
+    /// table_traits<T>::key_sequence: a generated key drawn from this named sequence where
+    /// the database has sequences (its key column names it too), or empty.
+    std::string key_sequence;
 
     /// Writes one param_ref per column (member order) viewing `obj`'s members.
     void (*bind_row)(const void* obj, param_ref* out) = nullptr;

@@ -64,6 +64,9 @@ struct TABELLA_EXPORT driver_capabilities {
     /// A foreign key is checked at each row a statement writes, not at the end of the
     /// statement (InnoDB): one statement must not delete a row and a row referencing it.
     bool checks_foreign_keys_per_row = false;
+    /// The database has named sequences: create_all creates those columns name
+    /// (column::sequence) and reserve_from_sequence() draws keys from them.
+    bool sequences = false;
 };
 
 /// One open connection. Not thread-safe: a connection is used by one thread at a time.
@@ -90,6 +93,15 @@ class TABELLA_EXPORT driver_connection {
                               std::size_t count, std::int64_t above,
                               std::vector<std::int64_t>& out) {
         (void)table, (void)key_column, (void)count, (void)above, (void)out;
+        return false;
+    }
+    /// Draws `count` new values of the sequence `sequence` (a plain name, not quoted) in one
+    /// round trip, appending them to `out`: distinct, though not always consecutive. Call
+    /// only inside a transaction, and only when capabilities().sequences (else it returns
+    /// false, appending nothing). Statements it runs are echoed.
+    virtual bool reserve_from_sequence(const std::string& sequence, std::size_t count,
+                                       std::vector<std::int64_t>& out) {
+        (void)sequence, (void)count, (void)out;
         return false;
     }
     /// Sends rows with COPY FROM STDIN: `flat` holds `columns.size()` values a row.

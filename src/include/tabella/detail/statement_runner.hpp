@@ -63,6 +63,10 @@ class statement_runner {
     /// See driver_connection::reserve_keys (its statements are echoed by the driver).
     bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
                       std::int64_t above, std::vector<std::int64_t>& out);
+    /// See driver_connection::reserve_from_sequence; throws usage_error where the driver has
+    /// no sequences, and error when it hands out fewer than `count` values.
+    void reserve_from_sequence(const std::string& sequence, std::size_t count,
+                               std::vector<std::int64_t>& out);
     /// True when a failed statement has left the transaction open and usable.
     [[nodiscard]] bool transaction_survives_errors() const noexcept;
 
