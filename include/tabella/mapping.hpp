@@ -355,6 +355,65 @@ std::unique_ptr<object_store> make_store() {
     return std::make_unique<typed_store<T>>();
 }
 
+/// Whether M is a ref member (ref<P, D> or std::optional<ref<P, D>>), and its parts.
+template <class M>
+struct ref_member : std::false_type {};
+template <class P, on_delete D>
+struct ref_member<ref<P, D>> : std::true_type {
+    using parent = P;
+    using ref_type = ref<P, D>;
+    static constexpr bool optional = false;
+    static constexpr on_delete action = D;
+};
+template <class P, on_delete D>
+struct ref_member<std::optional<ref<P, D>>> : ref_member<ref<P, D>> {
+    static constexpr bool optional = true;
+};
+
+template <class T, std::size_t I>
+void link_ref(void* child, void* parent) {
+    using R = ref_member<member_t<T, I>>;
+    auto& m = member_at<T, I>(*static_cast<T*>(child));
+    auto& p = *static_cast<typename R::parent*>(parent);
+    if constexpr (R::optional) {
+        if (m) *m = typename R::ref_type(p);
+    } else {
+        m = typename R::ref_type(p);
+    }
+}
+
+template <class T, std::size_t I>
+void clear_ref(void* child) {
+    member_at<T, I>(*static_cast<T*>(child)).reset();
+}
+
+/// The relationships of T: one per ref member.
+template <class T>
+std::vector<relationship> relationships_of() {
+    std::vector<relationship> out;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+                using M = member_t<T, I>;
+                if constexpr (ref_member<M>::value) {
+                    using R = ref_member<M>;
+                    relationship r;
+                    r.column = column_offsets<T>()[I];
+                    r.width = column_width<M>();
+                    r.parent = &mapping_of<typename R::parent>;
+                    r.on_delete = R::action;
+                    r.nullable = R::optional;
+                    r.link = &link_ref<T, I>;
+                    if constexpr (R::optional) r.clear = &clear_ref<T, I>;
+                    out.push_back(r);
+                }
+            }(),
+            ...);
+    }
+    (std::make_index_sequence<member_names<T>().size()>{});
+    return out;
+}
+
 /// Draws the generated key of `e` from the named sequence (table_traits<T>::key_sequence).
 TABELLA_EXPORT void set_key_sequence(entity_mapping& e, std::string_view sequence);
 
@@ -415,6 +474,7 @@ entity_mapping build_mapping() {
     }
     e.make_store = &detail::make_store<T>;
     e.ref_targets = &detail::ref_targets<T>;
+    e.relationships = relationships_of<T>();
     e.object_size = sizeof(T);
     e.version_index = offsets[version_index<T>()];
     if constexpr (versioned<T>) {

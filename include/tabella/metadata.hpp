@@ -3,6 +3,8 @@
 
 #include "tabella/export.hpp"
 
+#include "tabella/on_delete.hpp"
+
 #include "tabella/expression.hpp"
 #include "tabella/value.hpp"
 
@@ -38,6 +40,7 @@ enum class column_type : std::uint8_t {
 struct TABELLA_EXPORT foreign_key_ref {
     std::string table;
     std::string column;
+    tabella::on_delete on_delete = tabella::on_delete::restrict;
 };
 
 /// A FOREIGN KEY over several columns, for a parent with a composite key:
@@ -46,6 +49,7 @@ struct TABELLA_EXPORT foreign_key_constraint {
     std::vector<std::string> columns;
     std::string table;
     std::vector<std::string> referenced_columns;
+    tabella::on_delete on_delete = tabella::on_delete::restrict;
 };
 
 /// One column of a table. Built fluently: `column("id", column_type::integer).primary_key()`.
@@ -62,8 +66,10 @@ class TABELLA_EXPORT column {
     column& unique();
     /// A SQL expression used by the server when the insert gives no value, e.g. "0".
     column& server_default(std::string sql_expression);
-    /// FOREIGN KEY REFERENCES table(column).
-    column& references(std::string table, std::string column);
+    /// FOREIGN KEY REFERENCES table(column), with `action` as its ON DELETE (set_null on a
+    /// NOT NULL column is a usage_error when the table is defined).
+    column& references(std::string table, std::string column,
+                       tabella::on_delete action = tabella::on_delete::restrict);
     /// Values of this integer column come from the named sequence (SQLAlchemy's
     /// `Sequence("name")`), where the database has sequences: create_all creates it
     /// (CREATE SEQUENCE IF NOT EXISTS) before the table and makes a key column a plain
@@ -126,7 +132,8 @@ class TABELLA_EXPORT table {
     /// a reference to a composite key (one column: column::references says it too).
     /// Throws usage_error when a column is not in this table or the counts differ.
     table& foreign_key(std::vector<std::string> columns, std::string referenced_table,
-                       std::vector<std::string> referenced_columns);
+                       std::vector<std::string> referenced_columns,
+                       tabella::on_delete action = tabella::on_delete::restrict);
     /// The FOREIGN KEYs added with foreign_key(), in order.
     [[nodiscard]] const std::vector<foreign_key_constraint>& foreign_keys() const noexcept {
         return foreign_keys_;

@@ -29,7 +29,11 @@ const entity_mapping& mapping_of();
 /// A parent with a composite key is referenced by one column per key column, named
 /// `<member>_<parent key column>` (a `ref<order_line> line` to order_lines(order_id,
 /// line_no) is stored in line_order_id and line_line_no, with one FOREIGN KEY over both).
-template <class P>
+///
+/// `D` is the foreign key's ON DELETE (restrict, the default; cascade; set_null, only on an
+/// `std::optional<ref<P, on_delete::set_null>>`): create_all emits it, and a session that
+/// removes a parent does the same to the children it holds.
+template <class P, on_delete D>
 class ref {
   public:
     ref() = default;

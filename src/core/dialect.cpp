@@ -16,6 +16,13 @@ bool is_lower_case_name(std::string_view ident) noexcept {
     });
 }
 
+// RESTRICT is the SQL default (NO ACTION), left unsaid: it is checked at the end of the
+// statement, so one DELETE may remove a row and the rows of its table that reference it.
+void append_on_delete(std::string& sql, on_delete action) {
+    if (action == on_delete::cascade) sql += " ON DELETE CASCADE";
+    if (action == on_delete::set_null) sql += " ON DELETE SET NULL";
+}
+
 } // namespace
 
 bool dialect::is_reserved_word(std::string_view lower_name) const noexcept {
@@ -91,6 +98,7 @@ std::string dialect::create_table(const table& t) const {
             sql += " (";
             append_identifier(sql, fk->column);
             sql += ')';
+            append_on_delete(sql, fk->on_delete);
         }
     }
     for (const auto& fk : t.foreign_keys()) {
@@ -100,6 +108,7 @@ std::string dialect::create_table(const table& t) const {
         append_identifier(sql, fk.table);
         sql += ' ';
         append_identifier_list(sql, fk.referenced_columns);
+        append_on_delete(sql, fk.on_delete);
     }
     sql += ')';
     return sql;

@@ -45,8 +45,9 @@ column& column::sequence(std::string name) {
     sequence_ = std::move(name);
     return *this;
 }
-column& column::references(std::string table_name, std::string column_name) {
-    foreign_key_ = foreign_key_ref{std::move(table_name), std::move(column_name)};
+column& column::references(std::string table_name, std::string column_name,
+                           tabella::on_delete action) {
+    foreign_key_ = foreign_key_ref{std::move(table_name), std::move(column_name), action};
     return *this;
 }
 
@@ -60,6 +61,10 @@ table::table(std::string name, std::vector<column> columns)
             throw usage_error("table '" + name_ + "' has a column without a name");
         if (!seen.insert(c.name()).second)
             throw usage_error("table '" + name_ + "' defines column '" + c.name() + "' twice");
+        if (c.foreign_key() && c.foreign_key()->on_delete == tabella::on_delete::set_null &&
+            !c.is_nullable())
+            throw usage_error("table '" + name_ + "': column '" + c.name() +
+                              "' is NOT NULL, so its FOREIGN KEY cannot be ON DELETE SET NULL");
     }
 }
 
@@ -85,7 +90,7 @@ std::optional<std::size_t> table::primary_key_index() const noexcept {
 }
 
 table& table::foreign_key(std::vector<std::string> columns, std::string referenced_table,
-                          std::vector<std::string> referenced_columns) {
+                          std::vector<std::string> referenced_columns, tabella::on_delete action) {
     const std::string what = "table '" + name_ + "': a FOREIGN KEY";
     if (columns.empty() || columns.size() != referenced_columns.size())
         throw usage_error(what + " needs as many columns (" + std::to_string(columns.size()) +
@@ -93,9 +98,14 @@ table& table::foreign_key(std::vector<std::string> columns, std::string referenc
                           "), at least one");
     if (referenced_table.empty()) throw usage_error(what + " needs the table it references");
     for (const auto& name : columns) (void)get_column(name);
+    if (action == tabella::on_delete::set_null)
+        for (const auto& name : columns)
+            if (!get_column(name).is_nullable())
+                throw usage_error(what + " with ON DELETE SET NULL needs nullable columns; '" +
+                                  name + "' is NOT NULL");
     for (const auto& name : columns) columns_[*find_column(name)].in_constraint_ = true;
     foreign_keys_.push_back(
-        {std::move(columns), std::move(referenced_table), std::move(referenced_columns)});
+        {std::move(columns), std::move(referenced_table), std::move(referenced_columns), action});
     return *this;
 }
 

@@ -63,9 +63,10 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
         else
             c.nullable(mc.nullable);
         if (mc.parent && mc.parts == 1)
-            c.references(std::string(mc.parent_table), std::string(mc.parent_key));
+            c.references(std::string(mc.parent_table), std::string(mc.parent_key), mc.on_delete);
         if (mc.parent && mc.parts > 1) {
-            if (mc.part == 0) composite_refs.push_back({{}, std::string(mc.parent_table), {}});
+            if (mc.part == 0)
+                composite_refs.push_back({{}, std::string(mc.parent_table), {}, mc.on_delete});
             composite_refs.back().columns.push_back(names[i]);
             composite_refs.back().referenced_columns.emplace_back(mc.parent_key);
         }
@@ -95,7 +96,8 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
     }
     table t(std::string(table_name), std::move(cols));
     for (auto& fk : composite_refs)
-        t.foreign_key(std::move(fk.columns), std::move(fk.table), std::move(fk.referenced_columns));
+        t.foreign_key(std::move(fk.columns), std::move(fk.table), std::move(fk.referenced_columns),
+                      fk.on_delete);
     entity_mapping e(std::string(struct_name), std::move(t));
     e.key_columns.assign(key_columns.begin(), key_columns.end());
     e.key_mask = key_mask;
@@ -109,6 +111,12 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
     return e;
 }
 
+const relationship& entity_mapping::relationship_at(std::size_t column) const {
+    for (const auto& r : relationships)
+        if (r.column == column) return r;
+    throw usage_error("the member pointer names no ref<P> member of " + struct_name);
+}
+
 void throw_partial_column(std::string_view struct_name, std::size_t column) {
     throw usage_error(std::string(struct_name) + ": column " + std::to_string(column) +
                       " is one column of a ref to a composite key and cannot be read alone");
@@ -119,7 +127,7 @@ void set_key_sequence(entity_mapping& e, std::string_view sequence) {
     columns[e.key_index].sequence(std::string(sequence));
     table t(e.table.name(), std::move(columns));
     for (const auto& fk : e.table.foreign_keys())
-        t.foreign_key(fk.columns, fk.table, fk.referenced_columns);
+        t.foreign_key(fk.columns, fk.table, fk.referenced_columns, fk.on_delete);
     e.table = std::move(t);
     e.key_sequence = sequence;
 }

@@ -7,6 +7,7 @@
 #include "tabella/export.hpp"
 
 #include "tabella/metadata.hpp"
+#include "tabella/on_delete.hpp"
 #include "tabella/value.hpp"
 
 #include <cstddef>
@@ -25,6 +26,22 @@ class TABELLA_EXPORT object_store {
     virtual ~object_store() = default;
     /// Default-constructs one more object and returns its address.
     virtual void* emplace() = 0;
+};
+
+struct entity_mapping;
+
+/// A ref<P, D> member of a mapped struct: a many-to-one relationship to P.
+struct TABELLA_EXPORT relationship {
+    std::size_t column = 0; ///< the member's first column; `width` columns hold P's key
+    std::size_t width = 1;
+    const entity_mapping& (*parent)() = nullptr;
+    tabella::on_delete on_delete = tabella::on_delete::restrict;
+    bool nullable = false; ///< a std::optional<ref<P, D>>
+    /// Points the ref of `child` at `parent`, the session's object for the key the ref
+    /// holds (an empty optional ref is left empty).
+    void (*link)(void* child, void* parent) = nullptr;
+    /// Empties the optional ref of `child`; nullptr for a plain ref.
+    void (*clear)(void* child) = nullptr;
 };
 
 /// A mapped struct, as the session's compiled code sees it.
@@ -77,6 +94,8 @@ struct TABELLA_EXPORT entity_mapping {
     std::vector<const entity_mapping& (*)()> parents;
     /// Columns that reference this struct's own table (ref<Self> members).
     std::vector<std::size_t> self_refs;
+    /// Every ref<P, D> member, in member order.
+    std::vector<relationship> relationships;
     /// sizeof the struct: objects of one store lie this far apart.
     std::size_t object_size = 0;
     /// The optimistic-locking column (table_traits<T>::version), or column_count() when
@@ -89,6 +108,9 @@ struct TABELLA_EXPORT entity_mapping {
     [[nodiscard]] bool versioned() const noexcept { return get_version != nullptr; }
 
     [[nodiscard]] std::size_t column_count() const noexcept { return table.columns().size(); }
+    /// The relationship of the ref member whose first column is `column`; throws
+    /// usage_error when that member is not a ref.
+    [[nodiscard]] const relationship& relationship_at(std::size_t column) const;
 };
 
 /// `mappings` ordered so that every mapping comes after the ones it references (cycles

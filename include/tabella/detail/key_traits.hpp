@@ -4,6 +4,8 @@
 
 #include "tabella/export.hpp"
 
+#include "tabella/on_delete.hpp"
+
 #include "tabella/uuid.hpp"
 #include "tabella/value.hpp"
 
@@ -29,7 +31,7 @@ namespace tabella {
 
 template <class T>
 struct table_traits;
-template <class P>
+template <class P, on_delete D = on_delete::restrict>
 class ref;
 
 namespace detail {
@@ -146,8 +148,8 @@ struct key_traits<std::optional<uuid>> : natural_key<uuid> {
 };
 
 /// A ref<P> in the key (order_lines(order_id, line_no) with order_id a ref<order>).
-template <class P>
-struct key_traits<ref<P>> {
+template <class P, on_delete D>
+struct key_traits<ref<P, D>> {
     static constexpr bool supported = true;
     static constexpr bool integer = false;
     static constexpr key_source source = key_source::application;
@@ -161,8 +163,8 @@ template <class M>
 struct key_part_of {
     using type = typename key_traits<M>::part;
 };
-template <class P>
-struct key_part_of<ref<P>> {
+template <class P, on_delete D>
+struct key_part_of<ref<P, D>> {
     static_assert(key_names<P>().size() == 1,
                   "tabella: a ref<P> in a primary key must refer to a struct with a one-column "
                   "key; P has a composite key (a ref<P> outside the key may refer to it).");

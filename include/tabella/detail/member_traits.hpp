@@ -51,6 +51,7 @@ struct TABELLA_EXPORT member_column {
     const entity_mapping& (*parent)() = nullptr;
     std::size_t part = 0;
     std::size_t parts = 1;
+    tabella::on_delete on_delete = tabella::on_delete::restrict; ///< of a ref<P, D>
 };
 
 template <class M>
@@ -156,20 +157,27 @@ M load_part(const value& v) {
 
 /// ref<P> is P's key: a NOT NULL foreign key (nullable as std::optional<ref<P>>) of the
 /// type of P's key column; one column per key column when P's key is composite.
-template <class P>
-struct member_traits<ref<P>> {
+template <class P, on_delete D>
+struct member_traits<ref<P, D>> {
     static constexpr bool supported = true;
     static constexpr std::size_t width = key_width<P>;
 
     static void describe(member_column* out) {
+        static_assert(D != on_delete::set_null,
+                      "tabella: ref<P, on_delete::set_null> needs a nullable column: declare "
+                      "the member as std::optional<ref<P, on_delete::set_null>>.");
+        describe_nullable(out, false);
+    }
+    /// describe(), for std::optional<ref<P, D>> as well.
+    static void describe_nullable(member_column* out, bool nullable) {
         [&]<std::size_t... K>(std::index_sequence<K...>) {
-            ((out[K] = {member_traits<key_part_t<P, K>>::column().type, false,
-                        table_traits<P>::name, key_names<P>()[K], &mapping_of<P>, K, width}),
+            ((out[K] = {member_traits<key_part_t<P, K>>::column().type, nullable,
+                        table_traits<P>::name, key_names<P>()[K], &mapping_of<P>, K, width, D}),
              ...);
         }
         (std::make_index_sequence<width>{});
     }
-    static void bind_columns(const ref<P>& r, param_ref* out) {
+    static void bind_columns(const ref<P, D>& r, param_ref* out) {
         r.bind_keys(out);
         for (std::size_t k = 0; k < width; ++k)
             if (out[k].kind == value_kind::null)
@@ -177,32 +185,31 @@ struct member_traits<ref<P>> {
                                   "> points at an object with no key yet: add the parent to "
                                   "the session too");
     }
-    static void load_columns(ref<P>& r, const value* cells) {
+    static void load_columns(ref<P, D>& r, const value* cells) {
         [&]<std::size_t... K>(std::index_sequence<K...>) {
-            r = ref<P>(load_part<key_part_t<P, K>>(cells[K])...);
+            r = ref<P, D>(load_part<key_part_t<P, K>>(cells[K])...);
         }
         (std::make_index_sequence<width>{});
     }
 };
 
-/// std::optional<ref<P>>: the same columns, nullable; NULL in every column is no parent.
-template <class P>
-struct member_traits<std::optional<ref<P>>> {
+/// std::optional<ref<P, D>>: the same columns, nullable; NULL in every column is no parent.
+template <class P, on_delete D>
+struct member_traits<std::optional<ref<P, D>>> {
     static constexpr bool supported = true;
     static constexpr std::size_t width = key_width<P>;
 
     static void describe(member_column* out) {
-        member_traits<ref<P>>::describe(out);
-        for (std::size_t k = 0; k < width; ++k) out[k].nullable = true;
+        member_traits<ref<P, D>>::describe_nullable(out, true);
     }
-    static void bind_columns(const std::optional<ref<P>>& r, param_ref* out) {
-        if (r) return member_traits<ref<P>>::bind_columns(*r, out);
+    static void bind_columns(const std::optional<ref<P, D>>& r, param_ref* out) {
+        if (r) return member_traits<ref<P, D>>::bind_columns(*r, out);
         for (std::size_t k = 0; k < width; ++k) out[k] = param_ref::of_null();
     }
-    static void load_columns(std::optional<ref<P>>& r, const value* cells) {
+    static void load_columns(std::optional<ref<P, D>>& r, const value* cells) {
         for (std::size_t k = 0; k < width; ++k) {
             if (cells[k].is_null()) continue;
-            member_traits<ref<P>>::load_columns(r.emplace(), cells);
+            member_traits<ref<P, D>>::load_columns(r.emplace(), cells);
             return;
         }
         r.reset();
@@ -314,12 +321,12 @@ template <class M>
 const void* ref_target(const M&) noexcept {
     return nullptr;
 }
-template <class P>
-const void* ref_target(const ref<P>& r) noexcept {
+template <class P, on_delete D>
+const void* ref_target(const ref<P, D>& r) noexcept {
     return r.get();
 }
-template <class P>
-const void* ref_target(const std::optional<ref<P>>& r) noexcept {
+template <class P, on_delete D>
+const void* ref_target(const std::optional<ref<P, D>>& r) noexcept {
     return r ? r->get() : nullptr;
 }
 
