@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tabella {
@@ -25,6 +27,10 @@ struct TABELLA_EXPORT query_spec {
     bool populate_existing = false;
     /// Lock the rows loaded until the session's transaction ends (for_update()).
     bool for_update = false;
+    /// load(): relationships of the loaded objects whose parents are loaded too.
+    std::vector<const relationship*> parent_loads;
+    /// load_children(): (child mapping, its relationship to T) whose children are loaded.
+    std::vector<std::pair<const entity_mapping*, const relationship*>> child_loads;
 };
 
 /// Runs `spec` and returns the session's objects for the rows (tracked ones reused).
@@ -75,6 +81,35 @@ class query {
     /// write lock of the session's transaction, taken at its start.
     query& for_update() {
         spec_.for_update = true;
+        return *this;
+    }
+
+    /// Loads the parents that the ref member `member` of every object of the result refers
+    /// to, in one more SELECT (a chunk of keys per statement) for the parents the session
+    /// does not hold yet: afterwards `obj->member.get()` is the session's parent object, with
+    /// no further query. `s.query<book>().load(&book::author_id).all()`.
+    template <class M>
+    query& load(M T::*member) {
+        static_assert(detail::ref_member<M>::value,
+                      "tabella: query<T>::load() takes a ref<P> (or std::optional<ref<P>>) "
+                      "member of T.");
+        spec_.parent_loads.push_back(
+            &detail::mapping_of<T>().relationship_at(detail::member_index(member)));
+        return *this;
+    }
+    /// Loads the children of every object of the result along the ref member `member` of
+    /// C (a ref to T), in one more SELECT (a chunk of keys per statement): afterwards
+    /// `session.children(obj, member)` answers with no query, and each child's
+    /// `member.get()` is its parent. `s.query<author>().load_children(&book::author_id)`.
+    template <class C, class M>
+    query& load_children(M C::*member) {
+        static_assert(detail::ref_member<M>::value &&
+                          std::is_same_v<typename detail::ref_member<M>::parent, T>,
+                      "tabella: query<T>::load_children() takes a ref<T> (or "
+                      "std::optional<ref<T>>) member of the child struct.");
+        const auto& child = detail::mapping_of<C>();
+        spec_.child_loads.emplace_back(&child,
+                                       &child.relationship_at(detail::member_index(member)));
         return *this;
     }
 

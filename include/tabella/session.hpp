@@ -163,6 +163,29 @@ class TABELLA_EXPORT session {
         return tabella::query<T>(state());
     }
 
+    /// The children of the persistent `parent`: the objects of C whose ref member `member`
+    /// refers to it, in the order the session came to hold them. The first call for a
+    /// parent loads them in one SELECT (after autoflush); later calls, and calls after
+    /// `query<P>().load_children(member)`, send nothing and answer from the session's objects
+    /// (objects removed, or pointed at another parent, are left out; an object whose ref you
+    /// pointed at this parent shows here once the session's objects change: a flush, an add,
+    /// a remove or a load).
+    /// `std::vector<book*> hers = s.children(ann, &book::author_id);`
+    template <class P, class C, class M>
+    [[nodiscard]] std::vector<C*> children(P& parent, M C::*member) {
+        static_assert(detail::ref_member<M>::value &&
+                          std::is_same_v<typename detail::ref_member<M>::parent, P>,
+                      "tabella: session::children(parent, &C::member) takes a ref<P> (or "
+                      "std::optional<ref<P>>) member of C, P being the parent's type.");
+        const auto& child = detail::mapping_of<C>();
+        const auto raw = children_raw(detail::mapping_of<P>(), &parent, child,
+                                      child.relationship_at(detail::member_index(member)));
+        std::vector<C*> out;
+        out.reserve(raw.size());
+        for (void* p : raw) out.push_back(static_cast<C*>(p));
+        return out;
+    }
+
     /// Marks a tracked object for deletion at the next flush (a pending one is just dropped).
     template <class T>
     void remove(T& obj) {
@@ -241,6 +264,10 @@ class TABELLA_EXPORT session {
     [[nodiscard]] object_state state_of_raw(const detail::entity_mapping& m, const void* obj) const;
     void expunge_raw(const detail::entity_mapping& m, void* obj);
     void refresh_raw(const detail::entity_mapping& m, void* obj);
+    [[nodiscard]] std::vector<void*> children_raw(const detail::entity_mapping& parent_map,
+                                                  void* parent,
+                                                  const detail::entity_mapping& child_map,
+                                                  const detail::relationship& r);
 
     std::unique_ptr<detail::session_state> state_;
 };

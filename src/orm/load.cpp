@@ -59,8 +59,10 @@ void* materialize(table_runtime& t, const value* cells, bool overwrite) {
     return obj;
 }
 
+} // namespace
+
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
-                             bool overwrite = false) {
+                             bool overwrite) {
     auto res = s.conn().execute_sql(q.sql, q.params);
     table_runtime& t = s.runtime(m);
     std::vector<void*> out;
@@ -68,6 +70,8 @@ std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const co
     for (const auto& r : res) out.push_back(materialize(t, r.values().data(), overwrite));
     return out;
 }
+
+namespace {
 
 void apply_spec(select_statement& stmt, const query_spec& spec) {
     if (spec.where) stmt.where(*spec.where);
@@ -87,7 +91,10 @@ std::vector<void*> run_query(session_state& s, const entity_mapping& m, const qu
     if (spec.for_update) q.sql += s.conn().dialect().for_update_clause();
     // Rows of objects removed but not flushed are results too (autoflush off): all()
     // agrees with count(), as in SQLAlchemy.
-    return load_rows(s, m, q, spec.populate_existing);
+    auto objects = load_rows(s, m, q, spec.populate_existing);
+    for (const relationship* r : spec.parent_loads) load_parents(s, m, *r, objects);
+    for (const auto& [child, r] : spec.child_loads) load_children(s, m, objects, *child, *r);
+    return objects;
 }
 
 std::int64_t count_query(session_state& s, const entity_mapping& m, const query_spec& spec) {

@@ -78,33 +78,55 @@ std::string describe_key(const entity_mapping& m, key_view k) {
     return out.str();
 }
 
-condition key_equals(const entity_mapping& m, key_view k) {
+namespace {
+
+std::vector<std::string_view> key_column_names(const entity_mapping& m) {
+    std::vector<std::string_view> out;
+    for (const auto c : m.key_columns) out.push_back(m.table.columns()[c].name());
+    return out;
+}
+
+// columns = the parts of `k`, a key of `owner`, ANDed.
+condition columns_equal(const entity_mapping& owner, key_view k, std::string_view table,
+                        std::span<const std::string_view> columns) {
     param_ref refs[64];
-    bind_key(m, k, refs);
+    bind_key(owner, k, refs);
     std::optional<condition> out;
-    for (std::size_t i = 0; i < m.key_columns.size(); ++i) {
-        const auto& name = m.table.columns()[m.key_columns[i]].name();
-        auto c = column_expr{m.table.name(), name} == to_value(refs[i]);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        auto c = column_expr{std::string(table), std::string(columns[i])} == to_value(refs[i]);
         out = out ? *out && c : c;
     }
     return *out;
 }
 
+} // namespace
+
+condition key_equals(const entity_mapping& m, key_view k) {
+    return columns_equal(m, k, m.table.name(), key_column_names(m));
+}
+
 condition key_in(const entity_mapping& m, std::span<const key_view> keys) {
-    if (m.key_columns.size() == 1) {
+    return columns_in(m, keys, m.table.name(), key_column_names(m));
+}
+
+condition columns_in(const entity_mapping& owner, std::span<const key_view> keys,
+                     std::string_view table, std::span<const std::string_view> columns) {
+    if (columns.size() == 1) {
         std::vector<value> values;
         values.reserve(keys.size());
         param_ref ref;
         for (const auto k : keys) {
-            bind_key(m, k, &ref);
+            bind_key(owner, k, &ref);
             values.push_back(to_value(ref));
         }
-        const auto& name = m.table.columns()[m.key_index].name();
-        return column_expr{m.table.name(), name}.in_(std::move(values));
+        return column_expr{std::string(table), std::string(columns[0])}.in_(std::move(values));
     }
     std::optional<condition> out;
-    for (const auto k : keys) out = out ? *out || key_equals(m, k) : key_equals(m, k);
-    return out ? *out : column_expr{m.table.name(), m.table.columns()[m.key_index].name()}.in_({});
+    for (const auto k : keys) {
+        auto c = columns_equal(owner, k, table, columns);
+        out = out ? *out || c : c;
+    }
+    return out ? *out : column_expr{std::string(table), std::string(columns[0])}.in_({});
 }
 
 void clear_generated_key(const entity_mapping& m, void* obj) {

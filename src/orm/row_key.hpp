@@ -72,6 +72,11 @@ void bind_key(const entity_mapping& m, key_view k, param_ref* out);
 [[nodiscard]] condition key_equals(const entity_mapping& m, key_view k);
 /// The rows with any of `keys`: `k IN (...)`, or ORed conditions for a composite key.
 [[nodiscard]] condition key_in(const entity_mapping& m, std::span<const key_view> keys);
+/// The rows of `table` whose `columns` (one per key column of `owner`) hold one of `keys`,
+/// keys of `owner`: a foreign key's columns matched against parents' keys.
+[[nodiscard]] condition columns_in(const entity_mapping& owner, std::span<const key_view> keys,
+                                   std::string_view table,
+                                   std::span<const std::string_view> columns);
 /// Clears a key the database or the session generated (rollback, failed flush).
 void clear_generated_key(const entity_mapping& m, void* obj);
 

@@ -12,6 +12,7 @@ std::uint32_t table_runtime::add_entries(void* first, std::size_t count, std::si
     if (objects.size() + count >= UINT32_MAX)
         throw usage_error("a session tracks at most 2^32 objects a type");
     const auto entry = static_cast<std::uint32_t>(objects.size());
+    ++changes;
     const std::size_t size = objects.size() + count;
     objects.reserve(size);
     auto* p = static_cast<char*>(first);
@@ -26,6 +27,7 @@ std::uint32_t table_runtime::add_entries(void* first, std::size_t count, std::si
 }
 
 void table_runtime::take_snapshot(std::uint32_t entry) {
+    ++changes;
     marks[entry] &= static_cast<std::uint8_t>(~mark_stale);
     if (!track_changes) return;
     const std::size_t width = snapshot_width();
@@ -52,6 +54,7 @@ bool table_runtime::is_modified(std::uint32_t entry) const {
 }
 
 void table_runtime::detach(std::uint32_t entry) {
+    ++changes;
     auto& st = states[entry];
     if (st == object_state::pending) --pending;
     if (st == object_state::persistent) {
@@ -64,6 +67,7 @@ void table_runtime::detach(std::uint32_t entry) {
 }
 
 void table_runtime::make_persistent(std::uint32_t entry, key_view key) {
+    ++changes;
     states[entry] = object_state::persistent;
     keys.set(entry, key);
     identity.insert(keys[entry], entry);
@@ -175,6 +179,7 @@ void session::remove_raw(const detail::entity_mapping& m, void* obj) {
         if (!(t.marks[*e] & detail::mark_removing)) {
             t.marks[*e] |= detail::mark_removing;
             ++t.removing;
+            ++t.changes;
         }
         break;
     default: // deleted already
@@ -206,6 +211,12 @@ void session::refresh_raw(const detail::entity_mapping& m, void* obj) {
         throw stale_data_error("refresh(): the row of the " + m.struct_name + " (" +
                                m.table.name() + " key " + key +
                                ") is gone; the object is detached");
+}
+
+std::vector<void*> session::children_raw(const detail::entity_mapping& parent_map, void* parent,
+                                         const detail::entity_mapping& child_map,
+                                         const detail::relationship& r) {
+    return detail::children_of(state(), parent_map, parent, child_map, r);
 }
 
 nested_transaction session::begin_nested() {

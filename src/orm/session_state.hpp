@@ -6,8 +6,10 @@
 
 #include "identity_map.hpp"
 #include "object_index.hpp"
+#include "relations.hpp"
 #include "row_key.hpp"
 #include "tabella/connection.hpp"
+#include "tabella/detail/compile.hpp"
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/engine.hpp"
 #include "tabella/session.hpp"
@@ -59,6 +61,9 @@ struct table_runtime {
     bool track_changes;                  ///< keep snapshots (session_options::track_changes)
     std::size_t pending = 0;             ///< entries in state pending
     std::size_t removing = 0;            ///< entries with mark_removing
+    /// Counts changes to the entries (new, loaded, written, removed, detached): an index
+    /// built from the objects is current while this has not moved.
+    std::uint64_t changes = 0;
 
     std::string key_buffer; ///< scratch for encoding keys (object_key...)
 
@@ -131,6 +136,9 @@ class session_state {
     /// Opens the session's transaction (or its SAVEPOINT in the caller's) unless open.
     void begin();
 
+    /// Which children collections are loaded, and indexes of children by parent.
+    [[nodiscard]] relation_cache& relations() noexcept { return relations_; }
+
   private:
     /// The database ended the transaction during a flush: every object goes back to
     /// where it stood at the last commit, with the work still to do.
@@ -153,7 +161,13 @@ class session_state {
     session_options options_;
     std::vector<std::unique_ptr<table_runtime>> tables_;
     std::unordered_map<const entity_mapping*, table_runtime*> by_mapping_;
+    relation_cache relations_;
 };
+
+/// The session's objects for the rows `q` selects (tracked ones reused; `overwrite`
+/// loads the row's values into persistent ones, as populate_existing).
+std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
+                             bool overwrite = false);
 
 /// Reloads the rows of `entries` into their objects (batched SELECT ... WHERE key IN);
 /// entries whose row is gone are detached.

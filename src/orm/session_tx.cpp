@@ -175,6 +175,7 @@ void session_state::finish_nested(std::uint64_t id, bool commit) {
 }
 
 void session_state::roll_back_objects(epoch since) {
+    relations_.clear(); // collections are loaded again after a rollback, as SQLAlchemy expires
     for (auto& tp : tables_) {
         table_runtime& t = *tp;
         t.undo_key_changes(since);
@@ -222,6 +223,7 @@ void session_state::roll_back_objects(epoch since) {
 }
 
 void session_state::replay_after_lost_transaction() {
+    relations_.clear();
     for (auto& tp : tables_) {
         table_runtime& t = *tp;
         t.undo_key_changes(committed_at_); // a stale object's UPDATE then moves it again
