@@ -387,6 +387,16 @@ void clear_ref(void* child) {
     member_at<T, I>(*static_cast<T*>(child)).reset();
 }
 
+template <class T, std::size_t I>
+std::shared_ptr<void> save_ref(const void* child) {
+    return std::make_shared<member_t<T, I>>(member_at<const T, I>(*static_cast<const T*>(child)));
+}
+
+template <class T, std::size_t I>
+void restore_ref(void* child, const void* saved) {
+    member_at<T, I>(*static_cast<T*>(child)) = *static_cast<const member_t<T, I>*>(saved);
+}
+
 /// The relationships of T: one per ref member.
 template <class T>
 std::vector<relationship> relationships_of() {
@@ -405,6 +415,8 @@ std::vector<relationship> relationships_of() {
                     r.nullable = R::optional;
                     r.link = &link_ref<T, I>;
                     if constexpr (R::optional) r.clear = &clear_ref<T, I>;
+                    r.save = &save_ref<T, I>;
+                    r.restore = &restore_ref<T, I>;
                     out.push_back(r);
                 }
             }(),

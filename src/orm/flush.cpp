@@ -144,6 +144,7 @@ bool flush_plan::empty() const noexcept {
 
 flush_plan plan_flush(session_state& s) {
     flush_plan plan;
+    plan.delete_rules = apply_delete_rules(s);
     try {
         for (auto* t : parents_first(s)) {
             plan.tables.push_back(plan_table(*t));
@@ -205,7 +206,8 @@ void send_flush(flush_plan& plan, connection& conn, const session_options& opts)
         send_deletes(run, *it);
 }
 
-void undo_flush(const flush_plan& plan) noexcept {
+void undo_flush(flush_plan& plan) noexcept {
+    plan.delete_rules.undo();
     for (const auto& p : plan.tables) {
         table_runtime& t = *p.t;
         for (const auto& [e, version] : p.versions_before)

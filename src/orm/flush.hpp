@@ -2,6 +2,7 @@
 // sent), the statements that carry it out, and its effect on the objects once it succeeded.
 #pragma once
 
+#include "delete_rules.hpp"
 #include "session_state.hpp"
 #include "tabella/detail/statement_runner.hpp"
 
@@ -69,19 +70,23 @@ struct insert_plan {
 struct flush_plan {
     std::vector<table_plan> tables;
     insert_plan inserts;
+    /// What on_delete did to the children of removed objects, undone when the flush fails.
+    delete_rule_log delete_rules;
     [[nodiscard]] bool empty() const noexcept;
 };
 
-/// Plans a flush. Throws usage_error, with nothing sent, for an object graph that cannot
-/// be ordered or a changed key that cannot be sent.
+/// Plans a flush, after applying on_delete to the children of removed objects. Throws
+/// usage_error, with nothing sent, for an object graph that cannot be ordered or a changed
+/// key that cannot be sent, and foreign_key_violation when on_delete::restrict refuses.
 [[nodiscard]] flush_plan plan_flush(session_state& s);
 /// Sends the plan's statements inside `conn`'s open transaction.
 void send_flush(flush_plan& plan, connection& conn, const session_options& opts);
 
 /// After send_flush succeeded: the objects' new states, keys, snapshots and stamps.
 void apply_flush(const flush_plan& plan, epoch number);
-/// After send_flush failed: clears the keys it wrote into objects.
-void undo_flush(const flush_plan& plan) noexcept;
+/// After send_flush failed: clears the keys it wrote into objects and undoes the delete
+/// rules.
+void undo_flush(flush_plan& plan) noexcept;
 
 /// Orders a table's pending entries (parents of the same table first) into `plan`.
 void order_inserts(table_plan& plan, std::vector<std::uint32_t> pending);

@@ -42,6 +42,9 @@ struct TABELLA_EXPORT relationship {
     void (*link)(void* child, void* parent) = nullptr;
     /// Empties the optional ref of `child`; nullptr for a plain ref.
     void (*clear)(void* child) = nullptr;
+    /// A copy of the ref member of `child`, and writing such a copy back (undoing clear).
+    std::shared_ptr<void> (*save)(const void* child) = nullptr;
+    void (*restore)(void* child, const void* saved) = nullptr;
 };
 
 /// A mapped struct, as the session's compiled code sees it.
