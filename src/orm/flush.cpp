@@ -10,17 +10,6 @@
 namespace tabella::detail {
 namespace {
 
-// The session's tables, parents (tables that others reference with ref<P>) first.
-std::vector<table_runtime*> parents_first(const session_state& s) {
-    std::vector<const entity_mapping*> mappings;
-    for (const auto& t : s.tables()) mappings.push_back(t->map);
-    std::vector<table_runtime*> out;
-    for (const auto* m : detail::parents_first(mappings))
-        for (const auto& t : s.tables())
-            if (t->map == m) out.push_back(t.get());
-    return out;
-}
-
 // Bit c set: column c of `e` differs from the row (every column for a stale object).
 std::uint64_t changed_columns(table_runtime& t, std::uint32_t e) {
     const entity_mapping& m = *t.map;
@@ -146,10 +135,11 @@ flush_plan plan_flush(session_state& s) {
     flush_plan plan;
     plan.delete_rules = apply_delete_rules(s);
     try {
-        for (auto* t : parents_first(s)) {
+        for (auto* t : tables_in_flush_order(s)) {
             plan.tables.push_back(plan_table(*t));
             check_key_changes(plan.tables.back());
         }
+        plan_cycle_updates(plan);
     } catch (...) {
         undo_flush(plan); // keys made for the tables planned so far
         throw;
@@ -201,15 +191,18 @@ void send_flush(flush_plan& plan, connection& conn, const session_options& opts)
     statement_runner run(conn);
     for (const auto& p : plan.tables)
         if (!p.inserts.empty()) insert_pending(run, p, plan.inserts, opts);
+    for (const auto& p : plan.tables) send_post_updates(run, p);
     for (const auto& p : plan.tables) send_updates(run, p);
+    for (const auto& p : plan.tables) send_pre_delete_nulls(run, p);
     for (auto it = plan.tables.rbegin(); it != plan.tables.rend(); ++it) // children first
         send_deletes(run, *it);
 }
 
 void undo_flush(flush_plan& plan) noexcept {
-    plan.delete_rules.undo();
     for (const auto& p : plan.tables) {
         table_runtime& t = *p.t;
+        for (const auto* cycle : {&p.post_updates, &p.pre_delete_nulls})
+            for (const auto& u : *cycle) u.r->restore(t.objects[u.entry], u.saved.get());
         for (const auto& [e, version] : p.versions_before)
             t.map->set_version(t.objects[e], version);
         for (std::size_t i = 0; i < p.omitted.size(); ++i) // defaults read back: empty again
@@ -221,6 +214,7 @@ void undo_flush(flush_plan& plan) noexcept {
             t.marks[e] &= static_cast<std::uint8_t>(~mark_key_assigned);
         }
     }
+    plan.delete_rules.undo(); // made before the plan: undone last
 }
 
 void apply_flush(const flush_plan& plan, epoch number) {

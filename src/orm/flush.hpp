@@ -7,6 +7,7 @@
 #include "tabella/detail/statement_runner.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,15 @@ struct planned_update {
 struct planned_switch {
     std::uint32_t removed;
     std::uint32_t added;
+};
+
+/// A ref that closes a cycle between two tables (SQLAlchemy's post_update): emptied for
+/// the INSERT and set by an UPDATE once its parent's row exists, or emptied by an UPDATE
+/// before its parent's row is deleted. `saved` is the ref as it was, for undo.
+struct cycle_update {
+    std::uint32_t entry;
+    const relationship* r;
+    std::shared_ptr<void> saved;
 };
 
 /// What one flush does to one table.
@@ -47,6 +57,10 @@ struct table_plan {
     /// Where each level of `deletes` ends (rows of one level reference no row of the same
     /// level); one level when the table does not reference itself.
     std::vector<std::size_t> delete_levels;
+    /// Inserted objects whose ref to a table flushed later is set after the inserts.
+    std::vector<cycle_update> post_updates;
+    /// Removed objects whose ref to a table deleted earlier is set to NULL before deletes.
+    std::vector<cycle_update> pre_delete_nulls;
 };
 
 /// How a flush inserts rows, decided once per flush from the driver's capabilities and
@@ -97,6 +111,18 @@ void order_deletes(table_plan& plan, std::vector<std::uint32_t> removed);
 /// into its object (marking it mark_key_assigned).
 void insert_pending(statement_runner& run, const table_plan& plan, const insert_plan& how,
                     const session_options& opts);
+/// The session's tables, each after the tables it references; where tables reference each
+/// other, the cycle is broken at an optional ref (which then closes it, see below).
+[[nodiscard]] std::vector<table_runtime*> tables_in_flush_order(const session_state& s);
+/// Finds the refs that close a cycle between the plan's tables (a ref to a table flushed
+/// later) and plans their post_updates and pre_delete_nulls, emptying them. Throws
+/// usage_error naming the objects when such a ref is not optional.
+void plan_cycle_updates(flush_plan& plan);
+/// Sets the refs of `plan.post_updates` back and UPDATEs them (after every INSERT).
+void send_post_updates(statement_runner& run, const table_plan& plan);
+/// UPDATEs the refs of `plan.pre_delete_nulls` to NULL (before every DELETE).
+void send_pre_delete_nulls(statement_runner& run, const table_plan& plan);
+
 /// Sends the plan's UPDATEs (row switches included), by the key of each object's row.
 void send_updates(statement_runner& run, const table_plan& plan);
 /// Sends batched DELETEs by the key of each removed object's row.

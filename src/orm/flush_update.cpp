@@ -129,3 +129,41 @@ void send_deletes(statement_runner& run, const table_plan& plan) {
 }
 
 } // namespace tabella::detail
+
+namespace tabella::detail {
+namespace {
+
+std::uint64_t columns_of(const relationship& r) {
+    std::uint64_t mask = 0;
+    for (std::size_t k = 0; k < r.width; ++k) mask |= std::uint64_t{1} << (r.column + k);
+    return mask;
+}
+
+} // namespace
+
+void send_post_updates(statement_runner& run, const table_plan& plan) {
+    if (plan.post_updates.empty()) return;
+    table_runtime& t = *plan.t;
+    const entity_mapping& m = *t.map;
+    update_writer writer(run, t);
+    for (const auto& u : plan.post_updates) {
+        void* obj = t.objects[u.entry];
+        u.r->restore(obj, u.saved.get()); // its parent has a row (and a key) now
+        const owned_key row(*t.current_key(obj));
+        writer.write(obj, columns_of(*u.r), row.view(), m.versioned() ? m.get_version(obj) : 0);
+    }
+}
+
+void send_pre_delete_nulls(statement_runner& run, const table_plan& plan) {
+    if (plan.pre_delete_nulls.empty()) return;
+    table_runtime& t = *plan.t;
+    const entity_mapping& m = *t.map;
+    update_writer writer(run, t);
+    for (const auto& u : plan.pre_delete_nulls) {
+        void* obj = t.objects[u.entry];
+        writer.write(obj, columns_of(*u.r), t.keys[u.entry],
+                     m.versioned() ? m.get_version(obj) : 0);
+    }
+}
+
+} // namespace tabella::detail
