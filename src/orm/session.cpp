@@ -4,6 +4,8 @@
 
 #include "tabella/error.hpp"
 
+#include <algorithm>
+
 namespace tabella {
 namespace detail {
 
@@ -14,7 +16,8 @@ std::uint32_t table_runtime::add_entries(void* first, std::size_t count, std::si
     const auto entry = static_cast<std::uint32_t>(objects.size());
     ++changes;
     const std::size_t size = objects.size() + count;
-    objects.reserve(size);
+    // Grow geometrically: objects loaded one at a time must not copy the vector each time.
+    if (size > objects.capacity()) objects.reserve(std::max(size, objects.capacity() * 2));
     auto* p = static_cast<char*>(first);
     for (std::size_t i = 0; i < count; ++i) objects.push_back(p + i * stride);
     states.resize(size, state);
