@@ -289,3 +289,42 @@ TYPED_TEST(orm_any_key, two_objects_with_one_natural_key_fail_the_flush_and_chan
 
 } // namespace
 } // namespace tabella::testing
+
+namespace tabella::testing {
+namespace {
+
+TYPED_TEST(orm_any_key, relationships_to_string_and_uuid_keys_load_in_one_statement_each) {
+    {
+        session s(this->eng());
+        auto& fr = s.add(tabella::testing::country{"FR", "France"});
+        auto& nl = s.add(tabella::testing::country{"NL", "Netherlands"});
+        for (int i = 0; i < 6; ++i)
+            s.add(city{std::nullopt, i % 2 ? fr : nl, "c" + std::to_string(i)});
+        auto& party = s.add(tabella::testing::event{std::nullopt, "party"});
+        for (int i = 0; i < 3; ++i) s.add(attendee{std::nullopt, party, "a" + std::to_string(i)});
+        s.commit();
+    }
+    session s(this->eng());
+    this->echo_lines_.clear();
+    auto cities = s.query<city>().order_by(&city::name).load(&city::country).all();
+    auto countries =
+        s.query<country>().order_by(&country::code).load_children(&city::country).all();
+    auto events = s.query<tabella::testing::event>().load_children(&attendee::event).all();
+    const auto selects =
+        std::count_if(this->echo_lines_.begin(), this->echo_lines_.end(),
+                      [](const std::string& l) { return l.starts_with("SELECT"); });
+    EXPECT_EQ(selects, 6) << "cities, their countries, the countries again, their cities, "
+                             "events, their attendees";
+    ASSERT_EQ(cities.size(), 6u);
+    ASSERT_EQ(countries.size(), 2u);
+    EXPECT_EQ(cities[1]->country.get(), countries[0]) << "c1 is in France";
+    EXPECT_EQ(cities[0]->country.get(), countries[1]);
+    EXPECT_EQ(s.children(*countries[0], &city::country).size(), 3u);
+    ASSERT_EQ(events.size(), 1u);
+    const auto guests = s.children(*events[0], &attendee::event);
+    ASSERT_EQ(guests.size(), 3u);
+    EXPECT_EQ(guests[0]->event.get(), events[0]);
+}
+
+} // namespace
+} // namespace tabella::testing

@@ -188,3 +188,36 @@ TYPED_TEST(orm_composite_ref, a_ref_to_a_parent_without_a_key_is_refused_before_
 
 } // namespace
 } // namespace tabella::testing
+
+namespace tabella::testing {
+namespace {
+
+TYPED_TEST(orm_composite_ref, relationships_to_a_composite_key_load_in_one_statement_each) {
+    const auto orders = this->seed_lines();
+    {
+        session s(this->eng());
+        s.add(parcel{std::nullopt, ref<shop_line>(orders[0], 2), std::nullopt, "p0"});
+        s.add(
+            parcel{std::nullopt, ref<shop_line>(orders[1], 1), ref<shop_line>(orders[0], 2), "p1"});
+        s.commit();
+    }
+    session s(this->eng());
+    this->echo_lines_.clear();
+    auto parcels = s.query<parcel>().order_by(&parcel::note).load(&parcel::line).all();
+    auto lines = s.query<shop_line>().load_children(&parcel::replaces).all();
+    const auto selects =
+        std::count_if(this->echo_lines_.begin(), this->echo_lines_.end(),
+                      [](const std::string& l) { return l.starts_with("SELECT"); });
+    EXPECT_EQ(selects, 4) << "parcels, their lines, lines, the parcels replacing them";
+    ASSERT_EQ(parcels.size(), 2u);
+    ASSERT_NE(parcels[0]->line.get(), nullptr);
+    EXPECT_EQ(parcels[0]->line.get(), s.get<shop_line>(orders[0], 2));
+    EXPECT_EQ(parcels[1]->line.get(), s.get<shop_line>(orders[1], 1));
+    const auto replacing = s.children(*s.get<shop_line>(orders[0], 2), &parcel::replaces);
+    ASSERT_EQ(replacing.size(), 1u);
+    EXPECT_EQ(replacing[0], parcels[1]);
+    EXPECT_TRUE(s.children(*s.get<shop_line>(orders[1], 2), &parcel::replaces).empty());
+}
+
+} // namespace
+} // namespace tabella::testing

@@ -116,6 +116,22 @@ TYPED_TEST(orm_navigation, children_follow_the_sessions_changes) {
     EXPECT_EQ(this->selects_from("books"), 1u) << "a rollback forgets loaded collections";
 }
 
+TYPED_TEST(orm_navigation, expunged_objects_leave_the_loaded_collections) {
+    const auto keys = this->seed_library({3});
+    session s(this->eng());
+    author* ann = s.get<author>(keys[0]);
+    auto hers = s.children(*ann, &book::author_id);
+    ASSERT_EQ(hers.size(), 3u);
+    s.expunge(*hers[1]);
+    this->echo_lines_.clear();
+    const auto now = s.children(*ann, &book::author_id);
+    EXPECT_EQ(now, (std::vector<book*>{hers[0], hers[2]}));
+    EXPECT_TRUE(this->echo_lines_.empty()) << "still answered from the session";
+    EXPECT_EQ(hers[1]->author_id.get(), ann) << "an expunged child keeps its ref";
+    s.expunge(*ann);
+    EXPECT_THROW((void)s.children(*ann, &book::author_id), usage_error);
+}
+
 TYPED_TEST(orm_navigation, self_references_load_both_ways) {
     session s(this->eng());
     author& ann = s.add(author{std::nullopt, "Ann"});
