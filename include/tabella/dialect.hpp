@@ -62,8 +62,35 @@ class TABELLA_EXPORT dialect {
     /// `append_identifier` into a new string.
     [[nodiscard]] std::string quote_identifier(std::string_view ident) const;
 
-    /// CREATE TABLE IF NOT EXISTS with columns, PRIMARY KEY, UNIQUE and FOREIGN KEY clauses.
-    [[nodiscard]] std::string create_table(const table& t) const;
+    /// CREATE TABLE IF NOT EXISTS with columns, PRIMARY KEY, UNIQUE, named UNIQUE constraints
+    /// and FOREIGN KEY clauses; foreign keys equal to one of `deferred` are left out (create_all
+    /// adds them with add_foreign_key once every table exists).
+    [[nodiscard]] std::string
+    create_table(const table& t, std::span<const foreign_key_constraint> deferred = {}) const;
+    /// CREATE INDEX IF NOT EXISTS name ON table (columns...) for an index of `t`. Throws
+    /// usage_error when the name is longer than max_identifier_length().
+    [[nodiscard]] std::string create_index(const table& t, const table_index& ix) const;
+    /// Adds `fk` to an existing table as the constraint `name`: ALTER TABLE table ADD
+    /// CONSTRAINT name FOREIGN KEY (...) REFERENCES ... [ON DELETE ...]. A dialect renders it
+    /// so that it does nothing when the table has that constraint already, where the
+    /// database allows it. Only used when can_add_foreign_keys().
+    [[nodiscard]] virtual std::string add_foreign_key(std::string_view table,
+                                                      const foreign_key_constraint& fk,
+                                                      std::string_view name) const;
+    /// Drops the foreign key `name` of `table` when both exist: ALTER TABLE IF EXISTS table
+    /// DROP CONSTRAINT IF EXISTS name, unless the database spells it otherwise.
+    [[nodiscard]] virtual std::string drop_foreign_key(std::string_view table,
+                                                       std::string_view name) const;
+    /// The database can add a FOREIGN KEY to an existing table (add_foreign_key). Where it
+    /// cannot (SQLite), a FOREIGN KEY may name a table that does not exist yet, so tables
+    /// that reference each other keep every foreign key inside CREATE TABLE.
+    [[nodiscard]] virtual bool can_add_foreign_keys() const noexcept { return true; }
+    /// A statement that postpones the checks of foreign keys to the end of the transaction,
+    /// so that drop_all can drop tables that reference each other where their foreign keys
+    /// cannot be dropped first ("" when there is none, or none is needed).
+    [[nodiscard]] virtual std::string_view defer_foreign_keys_sql() const noexcept { return {}; }
+    /// The longest identifier the database accepts, in bytes (0: no limit).
+    [[nodiscard]] virtual std::size_t max_identifier_length() const noexcept { return 0; }
     /// DROP TABLE IF EXISTS.
     [[nodiscard]] std::string drop_table(const table& t) const;
     /// CREATE SEQUENCE IF NOT EXISTS name (for a database with sequences).
@@ -114,6 +141,16 @@ class TABELLA_EXPORT dialect {
     void append_value_tuple(std::string& out, std::size_t first, std::size_t count) const;
 
   protected:
+    /// Appends "(a, b, ...)", the columns of index `ix` of `t`, as append_identifier_list
+    /// does unless the database must index some of them by a prefix.
+    virtual void append_index_columns(std::string& out, const table& t,
+                                      const table_index& ix) const;
+    /// Appends "FOREIGN KEY (columns) REFERENCES table (columns)" and its ON DELETE action.
+    void append_foreign_key(std::string& out, const foreign_key_constraint& fk) const;
+    /// Appends the name of an index or constraint, quoted; throws usage_error when it is
+    /// longer than max_identifier_length().
+    void append_constraint_name(std::string& out, std::string_view name) const;
+
     /// True when `lower_name` (lower case) must be quoted to be an identifier: a keyword
     /// of SQLite, PostgreSQL or standard SQL; a dialect adds its database's own words.
     [[nodiscard]] virtual bool is_reserved_word(std::string_view lower_name) const noexcept;

@@ -6,6 +6,7 @@
 #include "tabella/export.hpp"
 
 #include "tabella/detail/entity_mapping.hpp"
+#include "tabella/detail/index_members.hpp"
 #include "tabella/detail/member_traits.hpp"
 #include "tabella/expression.hpp"
 
@@ -46,7 +47,11 @@ struct column_default {
 ///     static constexpr std::string_view primary_key = "student_id"; // optional; default "id"
 /// };
 /// ```
-/// Other optional members: `server_defaults` (std::array<column_default, N>), `version` (the
+/// Other optional members: `server_defaults` (std::array<column_default, N>), `indexes`
+/// (`static constexpr std::array indexes = {tabella::index_def{{"a", "b"}}};`) and
+/// `unique_constraints` (an array of tabella::unique_def), created by create_all (every
+/// ref<P> member has an index anyway, unless one of these or the key starts with it),
+/// `version` (the
 /// std::int64_t member for optimistic locking), and `key_sequence`
 /// (`static constexpr std::string_view key_sequence = "items_id_seq";`, SQLAlchemy's
 /// `Sequence("items_id_seq")`): a std::optional<std::int64_t> key drawn from that sequence
@@ -166,6 +171,9 @@ consteval bool check_struct() {
                   "into default-constructed objects).");
     static_assert(!versioned<T> || version_index<T>() < member_names<T>().size(),
                   "tabella: table_traits<T>::version names no member of the struct.");
+    static_assert(!boost::hana::Struct<T>::value || index_members_exist<T>(),
+                  "tabella: table_traits<T>::indexes or unique_constraints names a member the "
+                  "struct does not have (or lists none): name members, as declared.");
     if constexpr (boost::hana::Struct<T>::value) {
         constexpr bool members_ok =
             boost::hana::unpack(boost::hana::accessors<T>(), [](auto... acc) {
@@ -426,6 +434,13 @@ std::vector<relationship> relationships_of() {
     return out;
 }
 
+/// Adds table_traits<T>::indexes and unique_constraints to the table of `e`: each member
+/// name stands for its columns (`offsets`: the first column of each member, then the count).
+TABELLA_EXPORT void add_member_indexes(entity_mapping& e, std::span<const std::string_view> members,
+                                       std::span<const std::size_t> offsets,
+                                       std::span<const index_def> indexes,
+                                       std::span<const unique_def> uniques);
+
 /// Draws the generated key of `e` from the named sequence (table_traits<T>::key_sequence).
 TABELLA_EXPORT void set_key_sequence(entity_mapping& e, std::string_view sequence);
 
@@ -484,6 +499,8 @@ entity_mapping build_mapping() {
                       "tabella: table_traits<T>::key_sequence is empty: name the sequence.");
         set_key_sequence(e, table_traits<T>::key_sequence);
     }
+    if constexpr (!indexes_of<T>().empty() || !unique_constraints_of<T>().empty())
+        add_member_indexes(e, names, offsets, indexes_of<T>(), unique_constraints_of<T>());
     e.make_store = &detail::make_store<T>;
     e.ref_targets = &detail::ref_targets<T>;
     e.relationships = relationships_of<T>();

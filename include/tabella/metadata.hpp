@@ -50,7 +50,31 @@ struct TABELLA_EXPORT foreign_key_constraint {
     std::string table;
     std::vector<std::string> referenced_columns;
     tabella::on_delete on_delete = tabella::on_delete::restrict;
+
+    friend bool operator==(const foreign_key_constraint&, const foreign_key_constraint&) = default;
 };
+
+/// An index over columns of one table (`CREATE INDEX name ON table (columns...)`).
+struct TABELLA_EXPORT table_index {
+    std::string name;
+    std::vector<std::string> columns;
+};
+
+/// A UNIQUE constraint over columns of one table, emitted inside CREATE TABLE as
+/// `CONSTRAINT name UNIQUE (columns...)`.
+struct TABELLA_EXPORT unique_constraint {
+    std::string name;
+    std::vector<std::string> columns;
+};
+
+/// The name tabella gives an index or constraint it names itself:
+/// `<prefix>_<table>_<column1>_<column2>...` (SQLAlchemy's convention: "ix", "uq", "fk").
+/// A name longer than 63 bytes (the shortest limit of the databases tabella speaks) keeps
+/// its first 54 bytes and ends in `_` and 8 hex digits of a hash of the whole name, so that
+/// it stays deterministic and distinct.
+[[nodiscard]] TABELLA_EXPORT std::string constraint_name(std::string_view prefix,
+                                                         std::string_view table,
+                                                         const std::vector<std::string>& columns);
 
 /// One column of a table. Built fluently: `column("id", column_type::integer).primary_key()`.
 /// Columns are nullable unless `not_null()` or `primary_key()` says otherwise.
@@ -64,6 +88,9 @@ class TABELLA_EXPORT column {
     column& not_null();
     column& nullable(bool yes = true);
     column& unique();
+    /// Gives the column an index of its own: `CREATE INDEX ix_<table>_<column>` from
+    /// create_all (the same as `table::index({name})`).
+    column& index();
     /// A SQL expression used by the server when the insert gives no value, e.g. "0".
     column& server_default(std::string sql_expression);
     /// FOREIGN KEY REFERENCES table(column), with `action` as its ON DELETE (set_null on a
@@ -84,6 +111,9 @@ class TABELLA_EXPORT column {
     [[nodiscard]] bool is_autoincrement() const noexcept { return autoincrement_; }
     [[nodiscard]] bool is_nullable() const noexcept { return nullable_; }
     [[nodiscard]] bool is_unique() const noexcept { return unique_; }
+    /// True when an index or UNIQUE constraint its table declares (column::index(),
+    /// table::index(), table::unique()) names this column.
+    [[nodiscard]] bool is_indexed() const noexcept { return index_ || indexed_; }
     [[nodiscard]] const std::optional<std::string>& default_sql() const noexcept {
         return server_default_;
     }
@@ -104,6 +134,8 @@ class TABELLA_EXPORT column {
     bool autoincrement_ = false;
     bool nullable_ = true;
     bool unique_ = false;
+    bool index_ = false;   ///< column::index()
+    bool indexed_ = false; ///< named by one of its table's indexes() or unique_constraints()
     std::optional<std::string> server_default_;
     std::optional<foreign_key_ref> foreign_key_;
     bool in_constraint_ = false; ///< named by one of its table's foreign_keys()
@@ -138,6 +170,30 @@ class TABELLA_EXPORT table {
     [[nodiscard]] const std::vector<foreign_key_constraint>& foreign_keys() const noexcept {
         return foreign_keys_;
     }
+    /// Every FOREIGN KEY of the table as a constraint: each column's references() (one
+    /// column) in column order, then foreign_keys().
+    [[nodiscard]] std::vector<foreign_key_constraint> all_foreign_keys() const;
+
+    /// Adds an index over `columns` (in that order), named `name` or, when empty,
+    /// constraint_name("ix", table, columns). create_all emits `CREATE INDEX IF NOT EXISTS`.
+    /// Throws usage_error naming the table and column when a column is not in this table,
+    /// when there is no column, or when the name is taken by another index of the table.
+    table& index(std::vector<std::string> columns, std::string name = {});
+    /// Adds a UNIQUE constraint over `columns`, named `name` or, when empty,
+    /// constraint_name("uq", table, columns), emitted inside CREATE TABLE. Throws as index().
+    table& unique(std::vector<std::string> columns, std::string name = {});
+    /// The indexes declared with column::index() (in column order, first) and index().
+    [[nodiscard]] const std::vector<table_index>& indexes() const noexcept { return indexes_; }
+    /// The UNIQUE constraints declared with unique() (column::unique() is a column's own).
+    [[nodiscard]] const std::vector<unique_constraint>& unique_constraints() const noexcept {
+        return uniques_;
+    }
+    /// The indexes create_all adds for foreign keys: one per distinct column set of
+    /// all_foreign_keys(), named constraint_name("ix", table, columns), unless the primary
+    /// key, a UNIQUE column, a declared index or a UNIQUE constraint starts with exactly
+    /// those columns (in any order). Deleting a parent then finds its children by index.
+    [[nodiscard]] std::vector<table_index> foreign_key_indexes() const;
+
     /// The names of the tables this table references (its columns' and its foreign_keys()),
     /// each once, in order.
     [[nodiscard]] std::vector<std::string_view> referenced_tables() const;
@@ -154,6 +210,12 @@ class TABELLA_EXPORT table {
     std::string name_;
     std::vector<column> columns_;
     std::vector<foreign_key_constraint> foreign_keys_;
+    std::vector<table_index> indexes_;
+    std::vector<unique_constraint> uniques_;
+
+    /// Checks `columns` for index() / unique(), marks them indexed, and names the index.
+    std::string index_name(std::string_view prefix, const std::vector<std::string>& columns,
+                           std::string name);
 };
 
 /// A collection of tables, created and dropped together.
@@ -171,12 +233,20 @@ class TABELLA_EXPORT metadata {
     table& add_table(std::string name, std::vector<column> columns);
     /// The table called `name`; throws usage_error when there is none.
     [[nodiscard]] const table& get_table(std::string_view name) const;
-    /// Tables in foreign-key dependency order: every table after the tables it references.
+    /// Tables in foreign-key dependency order: every table after the tables it references,
+    /// except where tables reference each other (a cycle): the reference found last in
+    /// depth-first order is the one ignored.
     [[nodiscard]] std::vector<const table*> sorted_tables() const;
 
-    /// CREATE TABLE IF NOT EXISTS for every table, parents first, in one transaction.
+    /// In one transaction, parents first: CREATE TABLE IF NOT EXISTS for every table and
+    /// CREATE INDEX IF NOT EXISTS for its indexes() and foreign_key_indexes(). Tables that
+    /// reference each other are created without the foreign keys that close the cycle, which
+    /// are then added by `ALTER TABLE ... ADD CONSTRAINT fk_<table>_<columns>` where the
+    /// database can (elsewhere, as SQLite, they stay in CREATE TABLE as forward references).
     void create_all(engine& eng) const;
-    /// DROP TABLE IF EXISTS for every table, children first, in one transaction.
+    /// In one transaction: drops the foreign keys that close a cycle (or, where they stay in
+    /// CREATE TABLE, defers their checks to the commit), then DROP TABLE IF EXISTS for every
+    /// table, children first (the indexes go with their tables).
     void drop_all(engine& eng) const;
 
   private:

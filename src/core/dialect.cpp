@@ -1,4 +1,4 @@
-// Dialect-independent SQL rendering: quoting, CREATE/DROP TABLE, INSERT, chunk sizes.
+// Dialect-independent SQL rendering: quoting, INSERT, UPDATE, DELETE, chunk sizes.
 #include "tabella/dialect.hpp"
 
 #include "keywords.hpp"
@@ -14,13 +14,6 @@ bool is_lower_case_name(std::string_view ident) noexcept {
     return std::all_of(ident.begin(), ident.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     });
-}
-
-// RESTRICT is the SQL default (NO ACTION), left unsaid: it is checked at the end of the
-// statement, so one DELETE may remove a row and the rows of its table that reference it.
-void append_on_delete(std::string& sql, on_delete action) {
-    if (action == on_delete::cascade) sql += " ON DELETE CASCADE";
-    if (action == on_delete::set_null) sql += " ON DELETE SET NULL";
 }
 
 } // namespace
@@ -59,71 +52,6 @@ void dialect::append_identifier_list(std::string& out, std::span<const std::stri
         append_identifier(out, idents[i]);
     }
     out += ')';
-}
-
-std::string dialect::create_table(const table& t) const {
-    std::string sql = "CREATE TABLE IF NOT EXISTS ";
-    append_identifier(sql, t.name());
-    sql += " (";
-    const auto key = t.primary_key_index();
-    std::vector<const column*> keys;
-    for (const auto& c : t.columns()) {
-        if (&c != &t.columns().front()) sql += ", ";
-        append_identifier(sql, c.name());
-        sql += ' ';
-        sql += column_type_sql(c, key && &t.columns()[*key] == &c);
-        if (!c.is_nullable()) sql += " NOT NULL";
-        if (c.default_sql()) sql += " DEFAULT " + *c.default_sql();
-        if (c.is_primary_key()) keys.push_back(&c);
-    }
-    if (!keys.empty()) {
-        sql += ", PRIMARY KEY (";
-        for (const column* c : keys) {
-            if (c != keys.front()) sql += ", ";
-            append_identifier(sql, c->name());
-        }
-        sql += ')';
-    }
-    for (const auto& c : t.columns()) {
-        if (c.is_unique()) {
-            sql += ", UNIQUE (";
-            append_identifier(sql, c.name());
-            sql += ')';
-        }
-        if (const auto& fk = c.foreign_key()) {
-            sql += ", FOREIGN KEY (";
-            append_identifier(sql, c.name());
-            sql += ") REFERENCES ";
-            append_identifier(sql, fk->table);
-            sql += " (";
-            append_identifier(sql, fk->column);
-            sql += ')';
-            append_on_delete(sql, fk->on_delete);
-        }
-    }
-    for (const auto& fk : t.foreign_keys()) {
-        sql += ", FOREIGN KEY ";
-        append_identifier_list(sql, fk.columns);
-        sql += " REFERENCES ";
-        append_identifier(sql, fk.table);
-        sql += ' ';
-        append_identifier_list(sql, fk.referenced_columns);
-        append_on_delete(sql, fk.on_delete);
-    }
-    sql += ')';
-    return sql;
-}
-
-std::string dialect::drop_table(const table& t) const {
-    return "DROP TABLE IF EXISTS " + quote_identifier(t.name());
-}
-
-std::string dialect::create_sequence(std::string_view name) const {
-    return "CREATE SEQUENCE IF NOT EXISTS " + quote_identifier(name);
-}
-
-std::string dialect::drop_sequence(std::string_view name) const {
-    return "DROP SEQUENCE IF EXISTS " + quote_identifier(name);
 }
 
 void dialect::append_value_tuple(std::string& out, std::size_t first, std::size_t count) const {

@@ -1,14 +1,9 @@
 // Tables, columns and metadata; create_all / drop_all.
 #include "tabella/metadata.hpp"
 
-#include "tabella/detail/schema.hpp"
-#include "tabella/detail/statement_runner.hpp"
-#include "tabella/dialect.hpp"
-#include "tabella/engine.hpp"
 #include "tabella/error.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <set>
 
 namespace tabella {
@@ -31,6 +26,10 @@ column& column::nullable(bool yes) {
 }
 column& column::unique() {
     unique_ = true;
+    return *this;
+}
+column& column::index() {
+    index_ = true;
     return *this;
 }
 column& column::server_default(std::string sql_expression) {
@@ -66,6 +65,8 @@ table::table(std::string name, std::vector<column> columns)
             throw usage_error("table '" + name_ + "': column '" + c.name() +
                               "' is NOT NULL, so its FOREIGN KEY cannot be ON DELETE SET NULL");
     }
+    for (const auto& c : columns_)
+        if (c.index_) indexes_.push_back({constraint_name("ix", name_, {c.name()}), {c.name()}});
 }
 
 std::optional<std::size_t> table::find_column(std::string_view name) const noexcept {
@@ -120,6 +121,15 @@ std::vector<std::string_view> table::referenced_tables() const {
     return out;
 }
 
+std::vector<foreign_key_constraint> table::all_foreign_keys() const {
+    std::vector<foreign_key_constraint> out;
+    for (const auto& c : columns_)
+        if (const auto& fk = c.foreign_key())
+            out.push_back({{c.name()}, fk->table, {fk->column}, fk->on_delete});
+    out.insert(out.end(), foreign_keys_.begin(), foreign_keys_.end());
+    return out;
+}
+
 column_expr table::c(std::string_view name) const {
     return {name_, get_column(name).name()};
 }
@@ -139,73 +149,4 @@ const table& metadata::get_table(std::string_view name) const {
     throw usage_error("metadata has no table '" + std::string(name) + "'");
 }
 
-std::vector<const table*> metadata::sorted_tables() const {
-    // Depth-first: a table is placed after every table it references. References to
-    // tables outside this metadata and self-references impose no order.
-    std::vector<const table*> out;
-    std::set<const table*> placed, visiting;
-    std::function<void(const table&)> visit = [&](const table& t) {
-        if (placed.count(&t) || !visiting.insert(&t).second) return;
-        for (const auto referenced : t.referenced_tables())
-            for (const auto& other : tables_)
-                if (other->name() == referenced && other.get() != &t) visit(*other);
-        visiting.erase(&t);
-        placed.insert(&t);
-        out.push_back(&t);
-    };
-    for (const auto& t : tables_) visit(*t);
-    return out;
-}
-
-void metadata::create_all(engine& eng) const {
-    auto conn = eng.connect();
-    auto tx = conn.begin_write();
-    for (const table* t : sorted_tables()) detail::create_table_with_sequences(conn, *t);
-    tx.commit();
-}
-
-void metadata::drop_all(engine& eng) const {
-    auto conn = eng.connect();
-    auto tx = conn.begin_write();
-    auto tables = sorted_tables();
-    std::reverse(tables.begin(), tables.end());
-    for (const table* t : tables) detail::drop_table_with_sequences(conn, *t);
-    tx.commit();
-}
-
-namespace detail {
-namespace {
-
-bool names_sequences(connection& conn, const table& t) {
-    return connection_access::driver(conn).capabilities().sequences &&
-           std::any_of(t.columns().begin(), t.columns().end(),
-                       [](const column& c) { return !c.sequence_name().empty(); });
-}
-
-} // namespace
-
-void create_table_with_sequences(connection& conn, const table& t) {
-    const dialect& d = conn.dialect();
-    if (!names_sequences(conn, t)) {
-        conn.execute_sql(d.create_table(t));
-        return;
-    }
-    std::vector<column> columns = t.columns();
-    for (auto& c : columns) {
-        if (c.sequence_name().empty()) continue;
-        conn.execute_sql(d.create_sequence(c.sequence_name()));
-        if (c.is_primary_key()) c.primary_key(false); // values come from the sequence
-    }
-    conn.execute_sql(d.create_table(table(t.name(), std::move(columns))));
-}
-
-void drop_table_with_sequences(connection& conn, const table& t) {
-    const dialect& d = conn.dialect();
-    conn.execute_sql(d.drop_table(t));
-    if (!names_sequences(conn, t)) return;
-    for (const auto& c : t.columns())
-        if (!c.sequence_name().empty()) conn.execute_sql(d.drop_sequence(c.sequence_name()));
-}
-
-} // namespace detail
 } // namespace tabella

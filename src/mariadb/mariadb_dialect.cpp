@@ -43,6 +43,27 @@ class mariadb_dialect_impl final : public dialect {
         return "LONGBLOB";
     }
 
+    std::size_t max_identifier_length() const noexcept override { return 64; }
+
+    // "FOREIGN KEY IF NOT EXISTS" lets create_all run again on existing tables.
+    std::string add_foreign_key(std::string_view table, const foreign_key_constraint& fk,
+                                std::string_view name) const override {
+        std::string sql = dialect::add_foreign_key(table, fk, name);
+        const std::size_t after_keyword =
+            ("ALTER TABLE " + quote_identifier(table) + " ADD CONSTRAINT " +
+             quote_identifier(name) + " FOREIGN KEY")
+                .size();
+        sql.insert(after_keyword, " IF NOT EXISTS");
+        return sql;
+    }
+    std::string drop_foreign_key(std::string_view table, std::string_view name) const override {
+        std::string sql = "ALTER TABLE IF EXISTS ";
+        append_identifier(sql, table);
+        sql += " DROP FOREIGN KEY IF EXISTS ";
+        append_constraint_name(sql, name);
+        return sql;
+    }
+
   protected:
     bool is_reserved_word(std::string_view lower_name) const noexcept override {
         return dialect::is_reserved_word(lower_name) ||
@@ -51,14 +72,49 @@ class mariadb_dialect_impl final : public dialect {
     char identifier_quote() const noexcept override { return '`'; }
     std::string_view default_values_sql() const noexcept override { return " () VALUES ()"; }
 
+    // An index key holds at most 3072 bytes: text columns (VARCHAR(768), 3072 bytes) of an
+    // index with more columns, and blobs (LONGBLOB) always, are indexed by a prefix that
+    // shares what the other columns leave. (A UNIQUE constraint needs none: MariaDB makes
+    // a too-long one a hash index itself.)
+    void append_index_columns(std::string& out, const table& t,
+                              const table_index& ix) const override {
+        std::size_t varying = 0, fixed_bytes = 0;
+        bool blob = false;
+        for (const auto& name : ix.columns) {
+            const column_type type = t.get_column(name).type();
+            blob = blob || type == column_type::blob;
+            if (is_varying(type))
+                ++varying;
+            else
+                fixed_bytes += type == column_type::uuid ? 16 : 8;
+        }
+        const bool prefix = blob || varying * max_key_bytes + fixed_bytes > max_key_bytes;
+        const std::size_t room = max_key_bytes - std::min(fixed_bytes, max_key_bytes / 2);
+        out += '(';
+        for (const auto& name : ix.columns) {
+            if (&name != &ix.columns.front()) out += ", ";
+            append_identifier(out, name);
+            if (prefix && is_varying(t.get_column(name).type()))
+                out += '(' + std::to_string(room / 4 / varying) + ')';
+        }
+        out += ')';
+    }
+
   private:
+    static constexpr std::size_t max_key_bytes = 3072;
+    static bool is_varying(column_type type) noexcept {
+        return type == column_type::string || type == column_type::text ||
+               type == column_type::blob;
+    }
+
     // InnoDB indexes at most 3072 bytes of a key, 768 characters of utf8mb4, and cannot
     // index a TEXT column without a prefix length: a text column that is a key, UNIQUE or
-    // a foreign key (which needs an index) is VARCHAR(768); any other holds any length.
-    // Whatever the server's defaults: all of Unicode, compared byte by byte with trailing
+    // a foreign key (which needs an index), or indexed, is VARCHAR(768); any other holds any
+    // length. Whatever the server's defaults: all of Unicode, compared byte by byte with trailing
     // spaces significant ('a' <> 'A' <> 'a '), as SQLite and PostgreSQL compare.
     static std::string text_type(const column& c) {
-        const bool indexed = c.is_primary_key() || c.is_unique() || c.in_foreign_key();
+        const bool indexed =
+            c.is_primary_key() || c.is_unique() || c.in_foreign_key() || c.is_indexed();
         return std::string(indexed ? "VARCHAR(768)" : "LONGTEXT") +
                " CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
     }

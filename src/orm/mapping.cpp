@@ -125,10 +125,7 @@ void throw_partial_column(std::string_view struct_name, std::size_t column) {
 void set_key_sequence(entity_mapping& e, std::string_view sequence) {
     std::vector<column> columns = e.table.columns();
     columns[e.key_index].sequence(std::string(sequence));
-    table t(e.table.name(), std::move(columns));
-    for (const auto& fk : e.table.foreign_keys())
-        t.foreign_key(fk.columns, fk.table, fk.referenced_columns, fk.on_delete);
-    e.table = std::move(t);
+    e.table = with_columns(e.table, std::move(columns));
     e.key_sequence = sequence;
 }
 
@@ -166,18 +163,20 @@ parents_first(const std::vector<const entity_mapping*>& mappings) {
 }
 
 void create_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
+    std::vector<const table*> tables;
+    for (const auto* m : mappings) tables.push_back(&m->table);
     auto conn = eng.connect();
     auto tx = conn.begin_write();
-    for (const auto* m : parents_first(mappings)) create_table_with_sequences(conn, m->table);
+    create_schema(conn, tables);
     tx.commit();
 }
 
 void drop_tables(engine& eng, std::initializer_list<const entity_mapping*> mappings) {
+    std::vector<const table*> tables;
+    for (const auto* m : mappings) tables.push_back(&m->table);
     auto conn = eng.connect();
     auto tx = conn.begin_write();
-    const auto order = parents_first(mappings);
-    for (auto it = order.rbegin(); it != order.rend(); ++it)
-        drop_table_with_sequences(conn, (*it)->table);
+    drop_schema(conn, tables);
     tx.commit();
 }
 

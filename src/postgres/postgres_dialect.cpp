@@ -1,4 +1,5 @@
 // The PostgreSQL dialect: $n placeholders, identity columns for generated keys.
+#include "tabella/error.hpp"
 #include "tabella/postgres.hpp"
 
 namespace tabella {
@@ -45,6 +46,21 @@ class postgresql_dialect_impl final : public dialect {
             return "DATE";
         }
         return "TEXT";
+    }
+
+    std::size_t max_identifier_length() const noexcept override { return 63; } // NAMEDATALEN-1
+
+    // PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS: a DO block ignores the error of a
+    // constraint that exists already, so that create_all may run again.
+    std::string add_foreign_key(std::string_view table, const foreign_key_constraint& fk,
+                                std::string_view name) const override {
+        static constexpr std::string_view tag = "$tabella$";
+        const std::string alter = dialect::add_foreign_key(table, fk, name);
+        if (alter.find(tag) != std::string::npos)
+            throw usage_error("a foreign key of table '" + std::string(table) +
+                              "' names an identifier containing " + std::string(tag));
+        return "DO " + std::string(tag) + " BEGIN " + alter +
+               "; EXCEPTION WHEN duplicate_object THEN NULL; END " + std::string(tag);
     }
 };
 

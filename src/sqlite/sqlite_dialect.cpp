@@ -19,6 +19,14 @@ class sqlite_dialect_impl final : public dialect {
         return for_write ? "BEGIN IMMEDIATE" : "BEGIN";
     }
 
+    // No ALTER TABLE ADD CONSTRAINT; a FOREIGN KEY may name a table created later instead.
+    bool can_add_foreign_keys() const noexcept override { return false; }
+    // DROP TABLE deletes the rows first and checks foreign keys: tables that reference each
+    // other are dropped with the checks deferred to COMMIT (the pragma ends with it).
+    std::string_view defer_foreign_keys_sql() const noexcept override {
+        return "PRAGMA defer_foreign_keys = ON";
+    }
+
     std::string column_type_sql(const column& c, bool sole_key) const override {
         // Exactly "INTEGER" makes a single-column primary key an alias of the rowid,
         // which SQLite generates when the insert gives none.

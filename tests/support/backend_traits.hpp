@@ -82,6 +82,9 @@ struct sqlite_traits {
     /// The database has named sequences (CREATE SEQUENCE; column::sequence and key_sequence
     /// draw from them); SQLite has none and ignores them.
     static constexpr bool has_sequences = false;
+    /// The names of the indexes of the table given as the one parameter (the catalog).
+    static constexpr const char* index_names_sql =
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?";
     /// SELECT of the next value of the sequence `quoted` (a quoted name; "": no sequences).
     static std::string next_value_sql(const std::string&) { return ""; }
     /// Text of the statement that draws keys from a named sequence, as echo shows it ("":
@@ -192,6 +195,8 @@ struct backend_traits<postgres> {
     static constexpr const char* key_reservation_sql = "nextval(";
     static constexpr bool reserves_keys = true;
     static constexpr bool has_sequences = true;
+    static constexpr const char* index_names_sql =
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1";
     static std::string next_value_sql(const std::string& quoted) {
         return "SELECT nextval('" + quoted + "')";
     }
@@ -241,6 +246,9 @@ struct backend_traits<mariadb> {
     static constexpr const char* key_reservation_sql = nullptr; // keys are not reserved
     static constexpr bool reserves_keys = false;
     static constexpr bool has_sequences = true; // since 10.3
+    static constexpr const char* index_names_sql =
+        "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = "
+        "DATABASE() AND table_name = ?";
     static std::string next_value_sql(const std::string& quoted) {
         return "SELECT NEXTVAL(" + quoted + ")";
     }
