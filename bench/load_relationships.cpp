@@ -62,11 +62,10 @@ const std::string& database_of(std::size_t books) {
     std::vector<author> as(books / books_per_author);
     for (std::size_t i = 0; i < as.size(); ++i) as[i].name = "author" + std::to_string(i);
     auto kept = s.add_all(std::move(as));
-    std::vector<book> bs(books);
-    for (std::size_t i = 0; i < books; ++i) {
-        bs[i].author_id = kept[i % kept.size()];
-        bs[i].title = "book" + std::to_string(i);
-    }
+    std::vector<book> bs;
+    bs.reserve(books);
+    for (std::size_t i = 0; i < books; ++i)
+        bs.push_back(book{std::nullopt, kept[i % kept.size()], "book" + std::to_string(i)});
     s.add_all(std::move(bs));
     s.commit();
     std::atexit([] {

@@ -2,6 +2,7 @@
 // a student are joined by an enrollment, an association struct with two refs (many to
 // many); each collection is loaded in one statement, whatever the number of students.
 // Usage: students_courses [URL]   (default: sqlite:///college.db, after `students`)
+#include <tabella/index_def.hpp>
 #include <tabella/session.hpp>
 
 #include <boost/hana/define_struct.hpp>
@@ -36,6 +37,9 @@ struct tabella::table_traits<course> {
 template <>
 struct tabella::table_traits<enrollment> {
     static constexpr std::string_view name = "enrollments";
+    // A student takes a course once. (Each ref column is indexed by create_all anyway.)
+    static constexpr std::array unique_constraints = {
+        tabella::unique_def{{"student_id", "course_id"}}};
 };
 
 namespace {
@@ -81,6 +85,15 @@ int main(int argc, char** argv) try {
     s.commit();
     std::cout << "Timetable:\n";
     print_timetable(s);
+
+    try { // the UNIQUE constraint refuses a second enrollment in the same course
+        student* first = s.query<student>().order_by(&student::id).first();
+        s.add(enrollment{std::nullopt, *first, databases});
+        s.commit();
+    } catch (const tabella::unique_violation&) {
+        std::cout << "The first student takes Databases already: unique_violation, nothing kept\n";
+        s.rollback();
+    }
 
     s.remove(networks); // cascade: its enrollments go with it
     s.commit();
