@@ -1,7 +1,8 @@
-// tabella_load_bench: 100,000 books loaded with their 10,000 authors, through the session
-// (query<book>().load(&book::author_id): two SELECTs, every ref pointing at its author)
-// against the same object graph read by a raw sqlite3 JOIN loop; prints the ratio of the
-// two from the same run.
+// Loading relationships: books with their authors (ten books an author), through the
+// session (query<book>().load(&book::author_id): two SELECTs, every ref pointing at its
+// author) against the same object graph read by a raw sqlite3 JOIN loop.
+#include "load_cases.hpp"
+
 #include <tabella/session.hpp>
 #include <tabella/sqlite.hpp>
 
@@ -9,19 +10,13 @@
 #include <boost/hana/define_struct.hpp>
 #include <sqlite3.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <iostream>
 #include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include <unistd.h>
-
-namespace lb {
+namespace tabella_load {
 
 struct author {
     BOOST_HANA_DEFINE_STRUCT(author, (std::optional<std::int64_t>, id), (std::string, name));
@@ -31,18 +26,18 @@ struct book {
                              (tabella::ref<author>, author_id), (std::string, title));
 };
 
-} // namespace lb
+} // namespace tabella_load
 
 template <>
-struct tabella::table_traits<lb::author> {
+struct tabella::table_traits<tabella_load::author> {
     static constexpr std::string_view name = "authors";
 };
 template <>
-struct tabella::table_traits<lb::book> {
+struct tabella::table_traits<tabella_load::book> {
     static constexpr std::string_view name = "books";
 };
 
-namespace lb {
+namespace tabella_load {
 namespace {
 
 constexpr std::size_t books_per_author = 10;
@@ -52,10 +47,7 @@ const std::string& database_of(std::size_t books) {
     static std::map<std::size_t, std::string> files;
     auto& path = files[books];
     if (!path.empty()) return path;
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("tabella-load-bench-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    path = (dir / ("library-" + std::to_string(books) + ".db")).string();
+    path = scratch_directory() + "/library-" + std::to_string(books) + ".db";
     auto eng = tabella::create_engine("sqlite:///" + path);
     tabella::create_all<author, book>(eng);
     tabella::session s(eng);
@@ -68,10 +60,6 @@ const std::string& database_of(std::size_t books) {
         bs.push_back(book{std::nullopt, kept[i % kept.size()], "book" + std::to_string(i)});
     s.add_all(std::move(bs));
     s.commit();
-    std::atexit([] {
-        std::filesystem::remove_all(std::filesystem::temp_directory_path() /
-                                    ("tabella-load-bench-" + std::to_string(::getpid())));
-    });
     return path;
 }
 
@@ -139,49 +127,16 @@ void bm_raw_join(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * books));
 }
 
-/// Prints each case as the console does, then the session's rate over the raw one.
-class ratio_reporter : public benchmark::ConsoleReporter {
-  public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        ConsoleReporter::ReportRuns(runs);
-        for (const auto& r : runs) {
-            if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
-            const auto it = r.counters.find("items_per_second");
-            if (it != r.counters.end()) rates_[r.run_name.str()] = it->second.value;
-        }
-    }
-    void Finalize() override {
-        ConsoleReporter::Finalize();
-        for (const auto& [name, rate] : rates_) {
-            if (!name.starts_with("BM_session_load/")) continue;
-            const auto raw = rates_.find("BM_raw_join/" + name.substr(16));
-            if (raw == rates_.end()) continue;
-            const std::string rows = name.substr(16, name.find('/', 16) - 16);
-            std::printf("session load / raw JOIN, %s books: %.2fx (%.0f vs %.0f rows/s)\n",
-                        rows.c_str(), rate / raw->second, rate, raw->second);
-            const auto alone = rates_.find("BM_session_books_only/" + name.substr(16));
-            if (alone != rates_.end())
-                std::printf("session load, books alone (no authors): %.0f rows/s\n", alone->second);
-        }
-    }
-
-  private:
-    std::map<std::string, double> rates_;
-};
-
 } // namespace
-} // namespace lb
 
-int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    for (auto* bm :
-         {benchmark::RegisterBenchmark("BM_raw_join", lb::bm_raw_join),
-          benchmark::RegisterBenchmark("BM_session_load", lb::bm_session_load, true),
-          benchmark::RegisterBenchmark("BM_session_books_only", lb::bm_session_load, false)})
+void register_relationship_cases(std::vector<ratio_pair>& pairs) {
+    for (auto* bm : {benchmark::RegisterBenchmark("BM_raw_join", bm_raw_join),
+                     benchmark::RegisterBenchmark("BM_session_load", bm_session_load, true),
+                     benchmark::RegisterBenchmark("BM_session_books_only", bm_session_load, false)})
         bm->Arg(10'000)->Arg(100'000)->UseRealTime()->Unit(benchmark::kMillisecond);
-    lb::ratio_reporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
-    return 0;
+    pairs.push_back({"BM_session_load", "BM_raw_join", "books with their authors"});
+    pairs.push_back(
+        {"BM_session_books_only", "BM_raw_join", "books (no authors) against the JOIN"});
 }
+
+} // namespace tabella_load

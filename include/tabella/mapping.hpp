@@ -18,6 +18,7 @@
 #include <boost/hana/string.hpp>
 #include <boost/hana/unpack.hpp>
 
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <initializer_list>
@@ -254,7 +255,7 @@ std::span<const column_default> server_defaults_of() {
 [[noreturn]] TABELLA_EXPORT void rethrow_for_column(std::string_view column);
 
 template <class T>
-void load_row(void* obj, const value* cells) {
+void load_row(void* obj, value* cells) {
     T& o = *static_cast<T*>(obj);
     std::size_t index = 0;
     try {
@@ -343,18 +344,51 @@ void set_version(void* obj, std::int64_t version) {
     member_at<T, version_index<T>()>(*static_cast<T*>(obj)) = version;
 }
 
-/// Owns the objects of type T a session tracks; addresses are stable.
+/// Owns the objects of type T a session tracks; addresses are stable. Objects added one at
+/// a time (add, and every row a query loads) go into chunks of up to 4,096 objects, laid
+/// out one after the other, so that the session's address index holds one run per chunk.
 template <class T>
 class typed_store final : public object_store {
   public:
-    void* emplace() override { return &singles_.emplace_back(); }
-    T& add(T&& obj) { return singles_.emplace_back(std::move(obj)); }
+    typed_store() = default;
+    typed_store(const typed_store&) = delete;
+    typed_store& operator=(const typed_store&) = delete;
+    ~typed_store() override {
+        for (const chunk& c : chunks_) {
+            std::destroy_n(c.data, c.used);
+            std::allocator<T>().deallocate(c.data, c.capacity);
+        }
+    }
+
+    void* emplace() override { return &make(); }
+    T& add(T&& obj) { return make(std::move(obj)); }
     std::vector<T>& add_all(std::vector<T>&& objs) {
         return batches_.emplace_back(std::move(objs));
     }
 
   private:
-    std::deque<T> singles_;
+    struct chunk {
+        T* data;
+        std::size_t capacity;
+        std::size_t used;
+    };
+
+    template <class... A>
+    T& make(A&&... args) {
+        if (chunks_.empty() || chunks_.back().used == chunks_.back().capacity) grow();
+        chunk& c = chunks_.back();
+        T* obj = std::construct_at(c.data + c.used, std::forward<A>(args)...);
+        ++c.used;
+        return *obj;
+    }
+    void grow() {
+        const std::size_t n =
+            chunks_.empty() ? 16 : std::min<std::size_t>(chunks_.back().capacity * 2, 4096);
+        chunks_.reserve(chunks_.size() + 1); // push_back below cannot throw
+        chunks_.push_back({std::allocator<T>().allocate(n), n, 0});
+    }
+
+    std::vector<chunk> chunks_;
     std::deque<std::vector<T>> batches_;
 };
 

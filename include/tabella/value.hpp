@@ -148,6 +148,8 @@ class TABELLA_EXPORT value {
 
     /// A view of this value for binding; valid while this value lives unchanged.
     [[nodiscard]] param_ref ref() const noexcept;
+    /// The text this value holds, to move from (loading objects); nullptr unless text.
+    [[nodiscard]] std::string* text_if() noexcept { return std::get_if<std::string>(&v_); }
 
     friend bool operator==(const value&, const value&) = default;
 

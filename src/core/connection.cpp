@@ -94,20 +94,54 @@ result connection::execute(const select_statement& stmt) {
 }
 
 result connection::execute_sql(std::string_view sql, const std::vector<value>& params) {
-    detail::statement_runner runner(*this);
+    detail::row_buffer rows;
+    const std::int64_t changed = detail::execute_rows(*this, sql, params, rows);
+    return detail::to_result(std::move(rows), changed);
+}
+
+namespace detail {
+
+namespace {
+
+// Runs `sql` atomically (an implicit transaction outside one) with `send`.
+template <class Send>
+std::int64_t run_sql(connection& conn, std::string_view sql, const std::vector<value>& params,
+                     Send&& send) {
+    statement_runner runner(conn);
     std::vector<param_ref> refs;
     refs.reserve(params.size());
     for (const auto& p : params) refs.push_back(p.ref());
-    if (refs.size() > parameter_limit()) // before the implicit BEGIN
+    if (refs.size() > conn.parameter_limit()) // before the implicit BEGIN
         throw usage_error(std::to_string(refs.size()) +
                           " parameters exceed the connection's limit of " +
-                          std::to_string(parameter_limit()));
+                          std::to_string(conn.parameter_limit()));
     auto& stmt = runner.prepare(std::string(sql));
-    detail::row_buffer rows;
     std::int64_t changed = 0;
-    detail::run_atomically(*this, [&] { changed = runner.run(stmt, refs, &rows); });
-    return detail::to_result(std::move(rows), changed);
+    run_atomically(conn, [&] { changed = send(runner, stmt, refs); });
+    return changed;
 }
+
+} // namespace
+
+std::int64_t execute_rows(connection& conn, std::string_view sql, const std::vector<value>& params,
+                          row_buffer& out) {
+    return run_sql(conn, sql, params,
+                   [&](statement_runner& run, prepared_statement& stmt,
+                       std::span<const param_ref> refs) { return run.run(stmt, refs, &out); });
+}
+
+std::int64_t execute_batches(connection& conn, std::string_view sql,
+                             const std::vector<value>& params, std::size_t batch,
+                             const std::function<void(row_buffer&)>& sink) {
+    return run_sql(
+        conn, sql, params,
+        [&](statement_runner& run, prepared_statement& stmt, std::span<const param_ref> refs) {
+            row_buffer buffer;
+            return run.run_batched(stmt, refs, buffer, batch, sink);
+        });
+}
+
+} // namespace detail
 
 transaction::transaction(connection& conn, int level, bool for_write)
     : conn_(&conn), level_(level) {

@@ -31,6 +31,16 @@ std::int64_t statement_runner::run(prepared_statement& stmt, std::span<const par
     return stmt.execute(params, out);
 }
 
+std::int64_t statement_runner::run_batched(prepared_statement& stmt,
+                                           std::span<const param_ref> params, row_buffer& buffer,
+                                           std::size_t batch,
+                                           const std::function<void(row_buffer&)>& sink) {
+    check_before_sending(params.size());
+    echo_.line(stmt.sql());
+    echo_.params(params);
+    return stmt.execute_batched(params, buffer, batch, sink);
+}
+
 std::int64_t
 statement_runner::run_many(prepared_statement& stmt, std::span<const param_ref> flat,
                            std::size_t width,

@@ -2,6 +2,7 @@
 // one object in a session.
 #include "session_state.hpp"
 #include "tabella/detail/compile.hpp"
+#include "tabella/detail/statement_runner.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 #include "tabella/query.hpp"
@@ -12,7 +13,7 @@ namespace tabella {
 namespace detail {
 namespace {
 
-void load_into(const entity_mapping& m, void* obj, const value* cells, key_view key) {
+void load_into(const entity_mapping& m, void* obj, value* cells, key_view key) {
     try {
         m.load_row(obj, cells);
     } catch (const conversion_error& err) {
@@ -39,7 +40,7 @@ key_view row_key_of(table_runtime& t, const value* cells) {
 // The tracked object for one result row, loading a new one when the key is not tracked.
 // A tracked object is returned as it is (loading never overwrites the session's changes)
 // unless `overwrite` (populate_existing) asks for the row's values in a persistent one.
-void* materialize(table_runtime& t, const value* cells, bool overwrite) {
+void* materialize(table_runtime& t, value* cells, bool overwrite) {
     const entity_mapping& m = *t.map;
     const key_view key = row_key_of(t, cells);
     if (const auto e = t.identity.find(key)) {
@@ -63,11 +64,14 @@ void* materialize(table_runtime& t, const value* cells, bool overwrite) {
 
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
                              bool overwrite) {
-    auto res = s.conn().execute_sql(q.sql, q.params);
     table_runtime& t = s.runtime(m);
     std::vector<void*> out;
-    out.reserve(res.size());
-    for (const auto& r : res) out.push_back(materialize(t, r.values().data(), overwrite));
+    // Rows are made into objects a batch at a time, as the driver reads them.
+    (void)execute_batches(s.conn(), q.sql, q.params, 1024, [&](row_buffer& rows) {
+        const std::size_t width = rows.columns.size();
+        for (std::size_t i = 0; i < rows.row_count(); ++i)
+            out.push_back(materialize(t, rows.cells.data() + i * width, overwrite));
+    });
     return out;
 }
 
@@ -147,9 +151,10 @@ void reload(connection& conn, table_runtime& t, const std::vector<std::uint32_t>
         for (std::size_t i = first; i < first + n; ++i) keys.push_back(t.keys[entries[i]]);
         auto stmt = m.table.select().where(key_in(m, keys));
         const auto q = compile_select(stmt, conn.dialect());
-        const auto res = conn.execute_sql(q.sql, q.params);
-        for (const auto& r : res) {
-            const value* cells = r.values().data();
+        row_buffer rows;
+        (void)execute_rows(conn, q.sql, q.params, rows);
+        for (std::size_t row = 0; row < rows.row_count(); ++row) {
+            value* cells = rows.cells.data() + row * rows.columns.size();
             const auto it = position.find(row_key_of(t, cells));
             if (it == position.end()) continue;
             const auto e = entries[it->second];

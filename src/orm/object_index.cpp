@@ -7,9 +7,10 @@ void object_index::insert(const void* first, std::size_t count, std::size_t stri
                           std::uint32_t entry) {
     if (count == 0) return;
     const auto addr = reinterpret_cast<std::uintptr_t>(first);
-    // Objects added one by one usually sit next to each other (std::deque blocks): extend.
-    if (!runs_.empty()) {
-        auto last = std::prev(runs_.end());
+    // Objects added one by one usually sit right after the ones added before them (the
+    // store's chunks): extend the run inserted last.
+    if (last_ != 0) {
+        const auto last = runs_.find(last_);
         run& r = last->second;
         if (r.stride == stride && last->first + r.count * stride == addr &&
             r.first_entry + r.count == entry) {
@@ -18,6 +19,7 @@ void object_index::insert(const void* first, std::size_t count, std::size_t stri
         }
     }
     runs_.insert_or_assign(addr, run{count, stride, entry});
+    last_ = addr;
 }
 
 std::optional<std::uint32_t> object_index::find(const void* obj) const {

@@ -23,6 +23,7 @@ class object_index {
         std::uint32_t first_entry;
     };
     std::map<std::uintptr_t, run> runs_; // first address -> run
+    std::uintptr_t last_ = 0;            // first address of the run inserted last, or 0
 };
 
 } // namespace tabella::detail

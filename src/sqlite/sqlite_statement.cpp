@@ -85,7 +85,7 @@ sqlite_statement::~sqlite_statement() {
     sqlite3_finalize(stmt_);
 }
 
-std::int64_t sqlite_statement::execute(std::span<const param_ref> params, row_buffer* out) {
+void sqlite_statement::bind_all(std::span<const param_ref> params) {
     const int expected = sqlite3_bind_parameter_count(stmt_);
     if (static_cast<std::size_t>(expected) != params.size())
         throw usage_error("statement expects " + std::to_string(expected) + " parameters, got " +
@@ -93,16 +93,60 @@ std::int64_t sqlite_statement::execute(std::span<const param_ref> params, row_bu
     std::string scratch;
     for (std::size_t i = 0; i < params.size(); ++i)
         bind(stmt_, static_cast<int>(i + 1), params[i], scratch);
-    const int columns = sqlite3_column_count(stmt_);
-    if (out && out->columns.empty())
-        for (int c = 0; c < columns; ++c) out->columns.emplace_back(sqlite3_column_name(stmt_, c));
+}
+
+template <class EachRow>
+std::int64_t sqlite_statement::step_all(EachRow&& each_row) {
+    struct resetter {
+        sqlite3_stmt* stmt;
+        ~resetter() { sqlite3_reset(stmt); }
+    } reset{stmt_};
     int rc;
-    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW)
-        if (out)
-            for (int c = 0; c < columns; ++c) out->cells.push_back(read_cell(stmt_, c));
-    sqlite3_reset(stmt_);
-    if (rc != SQLITE_DONE) throw_sqlite_error(db_, sqlite3_extended_errcode(db_), sql_);
+    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) each_row();
+    if (rc != SQLITE_DONE) {
+        const int code = sqlite3_extended_errcode(db_);
+        sqlite3_reset(stmt_);
+        throw_sqlite_error(db_, code, sql_);
+    }
     return sqlite3_changes64(db_);
+}
+
+namespace {
+
+void read_columns(sqlite3_stmt* stmt, row_buffer& out) {
+    if (!out.columns.empty()) return;
+    const int columns = sqlite3_column_count(stmt);
+    for (int c = 0; c < columns; ++c) out.columns.emplace_back(sqlite3_column_name(stmt, c));
+}
+
+} // namespace
+
+std::int64_t sqlite_statement::execute(std::span<const param_ref> params, row_buffer* out) {
+    bind_all(params);
+    if (!out) return step_all([] {});
+    read_columns(stmt_, *out);
+    const int columns = static_cast<int>(out->columns.size());
+    return step_all([&] {
+        for (int c = 0; c < columns; ++c) out->cells.push_back(read_cell(stmt_, c));
+    });
+}
+
+std::int64_t sqlite_statement::execute_batched(std::span<const param_ref> params,
+                                               row_buffer& buffer, std::size_t batch,
+                                               const std::function<void(row_buffer&)>& sink) {
+    bind_all(params);
+    read_columns(stmt_, buffer);
+    const int columns = static_cast<int>(buffer.columns.size());
+    buffer.cells.clear();
+    buffer.cells.reserve(batch * buffer.columns.size());
+    const std::int64_t changed = step_all([&] {
+        for (int c = 0; c < columns; ++c) buffer.cells.push_back(read_cell(stmt_, c));
+        if (buffer.row_count() < batch) return;
+        sink(buffer);
+        buffer.cells.clear();
+    });
+    if (!buffer.cells.empty()) sink(buffer);
+    return changed;
 }
 
 } // namespace tabella::detail

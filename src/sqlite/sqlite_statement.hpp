@@ -17,9 +17,18 @@ class sqlite_statement final : public prepared_statement {
     ~sqlite_statement() override;
 
     std::int64_t execute(std::span<const param_ref> params, row_buffer* out) override;
+    /// Steps the rows into `buffer`, calling `sink` every `batch` rows.
+    std::int64_t execute_batched(std::span<const param_ref> params, row_buffer& buffer,
+                                 std::size_t batch,
+                                 const std::function<void(row_buffer&)>& sink) override;
     const std::string& sql() const noexcept override { return sql_; }
 
   private:
+    void bind_all(std::span<const param_ref> params);
+    /// Runs to the end, `each_row` after every row; resets the statement whatever happens.
+    template <class EachRow>
+    std::int64_t step_all(EachRow&& each_row);
+
     sqlite3* db_;
     std::string sql_;
     sqlite3_stmt* stmt_ = nullptr;

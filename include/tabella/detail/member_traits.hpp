@@ -85,6 +85,14 @@ struct member_traits<bool> : plain_member<bool, column_type::boolean> {
 template <>
 struct member_traits<std::string> : plain_member<std::string, column_type::string> {
     static param_ref bind(const std::string& v) noexcept { return param_ref::of_text(v); }
+    using plain_member::load;
+    /// From a cell the caller is done with: its text is moved, not copied.
+    static void load(std::string& m, value& v) {
+        if (std::string* text = v.text_if())
+            m = std::move(*text);
+        else
+            m = v.as<std::string>();
+    }
 };
 template <>
 struct member_traits<blob> : plain_member<blob, column_type::blob> {
@@ -138,7 +146,8 @@ struct member_traits<std::optional<M>> {
         noexcept(member_traits<M>::bind(std::declval<const M&>()))) {
         return v ? member_traits<M>::bind(*v) : param_ref::of_null();
     }
-    static void load(std::optional<M>& m, const value& v) {
+    template <class V> // value or const value: a text cell is moved from when it may be
+    static void load(std::optional<M>& m, V& v) {
         if (v.is_null()) {
             m.reset();
             return;
@@ -240,9 +249,9 @@ void bind_columns(const M& m, param_ref* out) {
     else
         *out = member_traits<M>::bind(m);
 }
-/// Reads member `m` from its column(s).
-template <class M>
-void load_columns(M& m, const value* cells) {
+/// Reads member `m` from its column(s); text is moved out of `cells` when they are not const.
+template <class M, class V>
+void load_columns(M& m, V* cells) {
     if constexpr (requires { member_traits<M>::width; })
         member_traits<M>::load_columns(m, cells);
     else

@@ -44,6 +44,18 @@ class TABELLA_EXPORT prepared_statement {
     /// `out` when `out` is not null. Returns the count of rows it changed.
     /// Throws the sql_error subclass that matches the failure.
     virtual std::int64_t execute(std::span<const param_ref> params, row_buffer* out) = 0;
+    /// Runs the statement and hands its rows to `sink` in batches of at most `batch` rows,
+    /// in `buffer` (emptied of cells before each batch; its columns stay), so that a large
+    /// result is never held whole where the driver can read rows as they come. The default
+    /// reads them all, then makes one call. Returns the count of rows changed.
+    virtual std::int64_t execute_batched(std::span<const param_ref> params, row_buffer& buffer,
+                                         std::size_t batch,
+                                         const std::function<void(row_buffer&)>& sink) {
+        (void)batch;
+        const std::int64_t changed = execute(params, &buffer);
+        sink(buffer);
+        return changed;
+    }
     [[nodiscard]] virtual const std::string& sql() const noexcept = 0;
 };
 

@@ -1,0 +1,111 @@
+// Loading plain objects (issue 14): query<student>().all() on a fresh session, change
+// tracking on and off, against a raw sqlite3_step loop that fills the same structs.
+#include "load_cases.hpp"
+
+#include <tabella/session.hpp>
+#include <tabella/sqlite.hpp>
+
+#include <benchmark/benchmark.h>
+#include <boost/hana/define_struct.hpp>
+#include <sqlite3.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tabella_load {
+
+/// Five columns, as in the insert benchmarks.
+struct student {
+    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
+                             (std::string, lastname), (int, age), (double, score));
+};
+
+} // namespace tabella_load
+
+template <>
+struct tabella::table_traits<tabella_load::student> {
+    static constexpr std::string_view name = "students";
+};
+
+namespace tabella_load {
+namespace {
+
+/// A SQLite file holding `rows` students, written once per size.
+const std::string& students_database(std::size_t rows) {
+    static std::map<std::size_t, std::string> files;
+    auto& path = files[rows];
+    if (!path.empty()) return path;
+    path = scratch_directory() + "/students-" + std::to_string(rows) + ".db";
+    auto eng = tabella::create_engine("sqlite:///" + path);
+    tabella::create_all<student>(eng);
+    tabella::session s(eng);
+    std::vector<student> objs;
+    objs.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i)
+        objs.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
+                        static_cast<int>(i % 90), static_cast<double>(i) * 0.5});
+    s.add_all(std::move(objs));
+    s.commit();
+    return path;
+}
+
+void bm_session_query(benchmark::State& state, bool track_changes) {
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    auto eng = tabella::create_engine("sqlite:///" + students_database(rows));
+    for (auto _ : state) {
+        std::optional<tabella::session> s(std::in_place, eng,
+                                          tabella::session_options{.track_changes = track_changes});
+        auto loaded = s->query<student>().all();
+        if (loaded.size() != rows) state.SkipWithError("wrong result");
+        benchmark::DoNotOptimize(loaded.data());
+        state.PauseTiming(); // freeing the objects is not loading them
+        s.reset();
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
+}
+
+const char* text_at(sqlite3_stmt* stmt, int column) {
+    return reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+}
+
+// What a careful program does with the C API: one prepared SELECT, each row's columns
+// read straight into a struct appended to a vector.
+void bm_raw_step(benchmark::State& state) {
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(students_database(rows).c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    for (auto _ : state) {
+        sqlite3_stmt* stmt = nullptr;
+        sqlite3_prepare_v2(db, "SELECT id, name, lastname, age, score FROM students", -1, &stmt,
+                           nullptr);
+        std::vector<student> out;
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+            out.push_back({sqlite3_column_int64(stmt, 0), text_at(stmt, 1), text_at(stmt, 2),
+                           sqlite3_column_int(stmt, 3), sqlite3_column_double(stmt, 4)});
+        sqlite3_finalize(stmt);
+        if (out.size() != rows) state.SkipWithError("wrong result");
+        benchmark::DoNotOptimize(out.data());
+        state.PauseTiming();
+        out = {};
+        state.ResumeTiming();
+    }
+    sqlite3_close_v2(db);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
+}
+
+} // namespace
+
+void register_query_cases(std::vector<ratio_pair>& pairs) {
+    for (auto* bm :
+         {benchmark::RegisterBenchmark("BM_raw_step", bm_raw_step),
+          benchmark::RegisterBenchmark("BM_session_query", bm_session_query, true),
+          benchmark::RegisterBenchmark("BM_session_query_untracked", bm_session_query, false)})
+        bm->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->UseRealTime()->Unit(benchmark::kMillisecond);
+    pairs.push_back({"BM_session_query", "BM_raw_step", "students"});
+    pairs.push_back({"BM_session_query_untracked", "BM_raw_step", "students"});
+}
+
+} // namespace tabella_load
