@@ -141,6 +141,16 @@ std::int64_t execute_batches(connection& conn, std::string_view sql,
         });
 }
 
+std::int64_t execute_batches(connection& conn, prepared_statement& stmt,
+                             std::span<const param_ref> params, std::size_t batch,
+                             const std::function<void(row_buffer&)>& sink) {
+    statement_runner runner(conn);
+    row_buffer buffer;
+    std::int64_t changed = 0;
+    run_atomically(conn, [&] { changed = runner.run_batched(stmt, params, buffer, batch, sink); });
+    return changed;
+}
+
 } // namespace detail
 
 transaction::transaction(connection& conn, int level, bool for_write)

@@ -60,18 +60,33 @@ void* materialize(table_runtime& t, value* cells, bool overwrite) {
     return obj;
 }
 
+// Rows are made into objects a batch at a time, as the driver reads them.
+constexpr std::size_t rows_per_batch = 1024;
+
+// The sink that makes each row of a batch into an object of `t`, appended to `out`.
+auto materializer(table_runtime& t, std::vector<void*>& out, bool overwrite) {
+    return [&t, &out, overwrite](row_buffer& rows) {
+        const std::size_t width = rows.columns.size();
+        for (std::size_t i = 0; i < rows.row_count(); ++i)
+            out.push_back(materialize(t, rows.cells.data() + i * width, overwrite));
+    };
+}
+
 } // namespace
 
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
                              bool overwrite) {
-    table_runtime& t = s.runtime(m);
     std::vector<void*> out;
-    // Rows are made into objects a batch at a time, as the driver reads them.
-    (void)execute_batches(s.conn(), q.sql, q.params, 1024, [&](row_buffer& rows) {
-        const std::size_t width = rows.columns.size();
-        for (std::size_t i = 0; i < rows.row_count(); ++i)
-            out.push_back(materialize(t, rows.cells.data() + i * width, overwrite));
-    });
+    (void)execute_batches(s.conn(), q.sql, q.params, rows_per_batch,
+                          materializer(s.runtime(m), out, overwrite));
+    return out;
+}
+
+std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared_statement& stmt,
+                             std::span<const param_ref> params) {
+    std::vector<void*> out;
+    (void)execute_batches(s.conn(), stmt, params, rows_per_batch,
+                          materializer(s.runtime(m), out, false));
     return out;
 }
 
@@ -128,9 +143,14 @@ void* session::get_raw(const detail::entity_mapping& m, std::span<const param_re
     state_->autoflush();
     if (void* obj = tracked()) return obj;
     if (t.identity.find(key)) return nullptr; // removed, not flushed (autoflush off)
-    auto stmt = m.table.select().where(detail::key_equals(m, key));
-    const auto q = detail::compile_select(stmt, state_->conn().dialect());
-    const auto found = detail::load_rows(*state_, m, q);
+    // One statement per mapped type, prepared at the first get() and reused.
+    if (t.get_sql.empty())
+        t.get_sql = detail::compile_select(m.table.select().where(detail::key_equals(m, key)),
+                                           state_->conn().dialect())
+                        .sql;
+    std::vector<param_ref> params(m.key_columns.size());
+    detail::bind_key(m, key, params.data());
+    const auto found = detail::load_rows(*state_, m, state_->statement(t.get_sql), params);
     return found.empty() ? nullptr : found.front();
 }
 

@@ -10,10 +10,12 @@
 #include "row_key.hpp"
 #include "tabella/connection.hpp"
 #include "tabella/detail/compile.hpp"
+#include "tabella/detail/driver.hpp"
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/engine.hpp"
 #include "tabella/session.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -66,6 +68,7 @@ struct table_runtime {
     std::uint64_t changes = 0;
 
     std::string key_buffer; ///< scratch for encoding keys (object_key...)
+    std::string get_sql;    ///< SELECT ... WHERE key = ?, made at the first get()
 
     [[nodiscard]] std::size_t snapshot_width() const noexcept {
         return map->column_count() - map->key_columns.size();
@@ -139,6 +142,10 @@ class session_state {
     /// Which children collections are loaded, and indexes of children by parent.
     [[nodiscard]] relation_cache& relations() noexcept { return relations_; }
 
+    /// `sql` prepared on the session's connection once and reused while that connection
+    /// lasts (get() of an untracked key).
+    prepared_statement& statement(const std::string& sql);
+
   private:
     /// The database ended the transaction during a flush: every object goes back to
     /// where it stood at the last commit, with the work still to do.
@@ -148,10 +155,14 @@ class session_state {
     /// After a failed COMMIT or a lost transaction: the transaction and savepoints are gone.
     void drop_transaction() noexcept;
     [[nodiscard]] bool transaction_lost() noexcept;
+    /// Lets the session's own connection go (its prepared statements first).
+    void release_connection() noexcept;
 
     std::optional<engine> engine_;
     std::optional<connection> own_conn_;
     connection* conn_ = nullptr;
+    /// Prepared on *conn_; destroyed before the connection.
+    std::map<std::string, std::unique_ptr<prepared_statement>, std::less<>> statements_;
     std::optional<transaction> tx_; ///< own transaction, or a SAVEPOINT in the caller's
     std::vector<nested_point> nested_;
     std::uint64_t next_nested_id_ = 1;
@@ -168,6 +179,10 @@ class session_state {
 /// loads the row's values into persistent ones, as populate_existing).
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
                              bool overwrite = false);
+
+/// The same for a prepared statement of the session, with `params` bound as they are.
+std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared_statement& stmt,
+                             std::span<const param_ref> params);
 
 /// Reloads the rows of `entries` into their objects (batched SELECT ... WHERE key IN);
 /// entries whose row is gone are detached.

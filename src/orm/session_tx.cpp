@@ -20,15 +20,27 @@ void clear_generated_key(table_runtime& t, std::uint32_t e) {
 
 connection& session_state::conn() {
     if (closed_) throw usage_error("the session is closed");
-    if (own_conn_ && !tx_ && !own_conn_->is_usable()) { // lost between transactions
-        own_conn_.reset();
-        conn_ = nullptr;
-    }
+    if (own_conn_ && !tx_ && !own_conn_->is_usable()) // lost between transactions
+        release_connection();
     if (!conn_) {
         own_conn_.emplace(engine_->connect());
         conn_ = &*own_conn_;
     }
     return *conn_;
+}
+
+void session_state::release_connection() noexcept {
+    statements_.clear();
+    own_conn_.reset();
+    conn_ = nullptr;
+}
+
+prepared_statement& session_state::statement(const std::string& sql) {
+    connection& c = conn();
+    const auto it = statements_.find(sql);
+    if (it != statements_.end()) return *it->second;
+    auto stmt = connection_access::driver(c).prepare(sql);
+    return *statements_.emplace(sql, std::move(stmt)).first->second;
 }
 
 void session_state::begin() {
@@ -49,10 +61,7 @@ bool session_state::transaction_lost() noexcept {
 void session_state::drop_transaction() noexcept {
     while (!nested_.empty()) nested_.pop_back(); // innermost first
     tx_.reset(); // sends nothing in a transaction the database has ended
-    if (own_conn_ && !own_conn_->is_usable()) {
-        own_conn_.reset();
-        conn_ = nullptr;
-    }
+    if (own_conn_ && !own_conn_->is_usable()) release_connection();
 }
 
 void session_state::autoflush() {
@@ -134,6 +143,7 @@ void session_state::close() {
     drop_transaction();
     for (auto& t : tables_)
         for (std::uint32_t e = 0; e < t->objects.size(); ++e) t->detach(e);
+    statements_.clear();
     own_conn_.reset();
     conn_ = nullptr;
     closed_ = true;

@@ -1,6 +1,8 @@
 // The session beyond inserts: identity map, queries, updates, deletes, rollback, types.
 #include "../support/orm_fixture.hpp"
 
+#include <algorithm>
+
 namespace tabella::testing {
 namespace {
 
@@ -55,6 +57,40 @@ TYPED_TEST(orm_session, get_returns_one_object_per_row) {
     EXPECT_EQ(s.get<student>(key + 1), nullptr);
     a->name = "changed in memory";
     EXPECT_EQ(s.query<student>().all().front()->name, "changed in memory"); // not overwritten
+}
+
+TYPED_TEST(orm_session, get_of_untracked_keys_reuses_one_prepared_statement) {
+    {
+        session s(this->eng());
+        for (std::int64_t k = 1; k <= 3; ++k)
+            s.add(student{.name = "s" + std::to_string(k), .lastname = "x"}).id.emplace(k);
+        s.commit();
+    }
+    auto conn = this->eng().connect();
+    auto tx = conn.begin();
+    session s(conn);
+    this->echo_lines_.clear();
+    for (std::int64_t k = 1; k <= 3; ++k) {
+        student* st = s.get<student>(k);
+        ASSERT_NE(st, nullptr);
+        EXPECT_EQ(st->name, "s" + std::to_string(k));
+    }
+    EXPECT_EQ(s.get<student>(4), nullptr);
+    std::vector<std::string> selects;
+    for (const auto& l : this->echo_lines_)
+        if (l.starts_with("SELECT")) selects.push_back(l);
+    ASSERT_EQ(selects.size(), 4u);
+    EXPECT_TRUE(std::all_of(selects.begin(), selects.end(),
+                            [&](const std::string& l) { return l == selects[0]; }))
+        << "one statement text, its parameters bound: " << selects[0];
+    if constexpr (std::is_same_v<TypeParam, postgres>) {
+        // The driver prepares a statement on the server at its second execution: one
+        // prepared statement for four gets, not one per get (nor none).
+        EXPECT_EQ(conn.execute_sql("SELECT count(*) FROM pg_prepared_statements WHERE "
+                                   "statement LIKE 'SELECT%students%'")
+                      .template scalar<std::int64_t>(),
+                  1);
+    }
 }
 
 TYPED_TEST(orm_session, queries_filter_order_limit_and_count) {

@@ -42,6 +42,11 @@ std::int64_t execute_batches(connection& conn, std::string_view sql,
                              const std::vector<value>& params, std::size_t batch,
                              const std::function<void(row_buffer&)>& sink);
 
+/// The same with a statement prepared on `conn` (and kept) by the caller.
+std::int64_t execute_batches(connection& conn, prepared_statement& stmt,
+                             std::span<const param_ref> params, std::size_t batch,
+                             const std::function<void(row_buffer&)>& sink);
+
 /// Sends statements for one unit of work (a flush, an insert): every statement is echoed
 /// exactly as sent, refused inside a transaction the database has ended, kept within the
 /// parameter limit, and prepared once per distinct text while the runner lives.
