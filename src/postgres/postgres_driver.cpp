@@ -116,6 +116,15 @@ class pg_statement final : public prepared_statement {
         if (out) read_postgres_rows(r, *out);
         return static_cast<std::int64_t>(r.affected_rows());
     }
+    /// libpq hands over the whole result; its rows are decoded a batch at a time.
+    std::int64_t execute_batched(std::span<const param_ref> params, row_buffer& buffer,
+                                 std::size_t batch,
+                                 const std::function<void(row_buffer&)>& sink) override {
+        const pqxx::result r = conn_.run(sql_, name_, params, executions_++ == 0);
+        buffer.cells.clear();
+        read_postgres_rows(r, buffer, batch, sink);
+        return static_cast<std::int64_t>(r.affected_rows());
+    }
     const std::string& sql() const noexcept override { return sql_; }
 
   private:

@@ -246,20 +246,52 @@ void append_copy_field(std::string& line, const param_ref& p) {
     }
 }
 
-void read_postgres_rows(const pqxx::result& r, row_buffer& out) {
+namespace {
+
+// The decoder of each column of `r`; names `out`'s columns when it has none yet.
+std::vector<decoder> decoders_of(const pqxx::result& r, row_buffer& out,
+                                 std::vector<std::string>& names) {
     const auto width = r.columns();
     std::vector<decoder> decoders;
-    std::vector<std::string> names;
     decoders.reserve(width);
     for (pqxx::row_size_type c = 0; c < width; ++c) {
         decoders.push_back(decoder_for(r.column_type(c)));
         names.emplace_back(r.column_name(c));
     }
     if (out.columns.empty()) out.columns = names;
+    return decoders;
+}
+
+} // namespace
+
+void read_postgres_rows(const pqxx::result& r, row_buffer& out) {
+    std::vector<std::string> names;
+    const auto decoders = decoders_of(r, out, names);
+    const auto width = r.columns();
     out.cells.reserve(out.cells.size() + r.size() * width);
     for (const auto& row : r)
         for (pqxx::row_size_type c = 0; c < width; ++c)
             out.cells.push_back(decode(decoders[c], row[c], names[c]));
+}
+
+void read_postgres_rows(const pqxx::result& r, row_buffer& out, std::size_t batch,
+                        const std::function<void(row_buffer&)>& sink) {
+    std::vector<std::string> names;
+    const auto decoders = decoders_of(r, out, names);
+    const auto width = r.columns();
+    const std::size_t rows = r.size();
+    const std::size_t first_batch = std::min<std::size_t>(rows, std::max<std::size_t>(batch, 1));
+    out.cells.reserve(out.cells.size() + first_batch * width);
+    std::size_t in_batch = 0;
+    for (const auto& row : r) {
+        for (pqxx::row_size_type c = 0; c < width; ++c)
+            out.cells.push_back(decode(decoders[c], row[c], names[c]));
+        if (++in_batch < batch) continue;
+        sink(out);
+        out.cells.clear();
+        in_batch = 0;
+    }
+    if (in_batch) sink(out);
 }
 
 } // namespace tabella::detail

@@ -8,6 +8,7 @@
 #include <pqxx/result>
 #include <pqxx/strconv>
 
+#include <functional>
 #include <span>
 #include <string>
 
@@ -34,6 +35,10 @@ void append_copy_field(std::string& line, const param_ref& p);
 /// text; so are timestamps and dates outside years 1 to 9999 ('infinity'), whose
 /// conversion then fails when it is asked for.
 void read_postgres_rows(const pqxx::result& r, row_buffer& out);
+/// The rows of `r` decoded into `out` a batch of `batch` rows at a time, each batch handed
+/// to `sink` and then emptied.
+void read_postgres_rows(const pqxx::result& r, row_buffer& out, std::size_t batch,
+                        const std::function<void(row_buffer&)>& sink);
 
 } // namespace tabella::detail
 
