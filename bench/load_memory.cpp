@@ -1,0 +1,129 @@
+// tabella_load_memory: how much memory a session needs on top of the objects it loads.
+// Writes N students (default 1,000,000) to a SQLite file, then measures the peak RSS of
+// query<student>().all() in a fresh session (change tracking on, then off) against the
+// memory the objects themselves occupy. Prints, asserts nothing; the last line is for
+// scripts: load_peak_increase_percent=<p> (tracking on).
+// Usage: tabella_load_memory [--rows=N]
+#include <tabella/session.hpp>
+#include <tabella/sqlite.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lm {
+struct student {
+    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
+                             (std::string, lastname), (int, age), (double, score));
+};
+} // namespace lm
+
+template <>
+struct tabella::table_traits<lm::student> {
+    static constexpr std::string_view name = "students";
+};
+
+namespace {
+
+// A "Vm...:   123 kB" line of /proc/self/status, in bytes.
+long long status_bytes(const std::string& field) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stoll(line.substr(field.size() + 1)) * 1024;
+    return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0), so the next peak is the load's own.
+void reset_peak() {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+}
+
+double mib(long long bytes) {
+    return static_cast<double>(bytes) / (1024.0 * 1024.0);
+}
+
+// Peak RSS above the RSS before loading every row in a fresh session.
+long long load_peak(tabella::engine& eng, bool track_changes, std::size_t rows) {
+    reset_peak();
+    const long long before = status_bytes("VmRSS");
+    tabella::session s(eng, {.track_changes = track_changes});
+    const auto loaded = s.query<lm::student>().all();
+    if (loaded.size() != rows) throw std::runtime_error("wrong row count");
+    return status_bytes("VmHWM") - before;
+}
+
+} // namespace
+
+int main(int argc, char** argv) try {
+    std::size_t rows = 1'000'000;
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]).rfind("--rows=", 0) == 0) rows = std::stoul(argv[i] + 7);
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("tabella-load-memory-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto eng = tabella::create_engine("sqlite:///" + (dir / "students.db").string());
+    tabella::create_all<lm::student>(eng);
+    {
+        tabella::session s(eng);
+        std::vector<lm::student> objs;
+        for (std::size_t i = 0; i < rows; ++i)
+            objs.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
+                            static_cast<int>(i % 90), static_cast<double>(i) * 0.5});
+        s.add_all(std::move(objs));
+        s.commit();
+    }
+    // The objects: sizeof each (their strings are short enough to live inside them).
+    const long long objects = static_cast<long long>(rows * sizeof(lm::student));
+    // Each load in a child process of its own: memory a load freed and the allocator kept
+    // must not hide the next one's.
+    auto measure = [&](bool track_changes) {
+        int fds[2];
+        if (pipe(fds) != 0) throw std::runtime_error("pipe");
+        const pid_t child = fork();
+        if (child == 0) {
+            long long peak = -1;
+            try {
+                auto own = tabella::create_engine("sqlite:///" + (dir / "students.db").string());
+                peak = load_peak(own, track_changes, rows);
+            } catch (...) {
+            }
+            (void)!write(fds[1], &peak, sizeof peak);
+            _exit(0);
+        }
+        long long peak = -1;
+        (void)!read(fds[0], &peak, sizeof peak);
+        waitpid(child, nullptr, 0);
+        close(fds[0]);
+        close(fds[1]);
+        if (peak < 0) throw std::runtime_error("the load failed");
+        return peak;
+    };
+    const long long tracked = measure(true);
+    const long long untracked = measure(false);
+    const double percent =
+        100.0 * static_cast<double>(tracked - objects) / static_cast<double>(objects);
+    std::printf("rows: %zu, objects: %.1f MiB (%zu bytes each)\n", rows, mib(objects),
+                sizeof(lm::student));
+    std::printf("load peak, change tracking on:  %.1f MiB (+%.0f%% over the objects)\n",
+                mib(tracked), percent);
+    std::printf("load peak, change tracking off: %.1f MiB (+%.0f%% over the objects)\n",
+                mib(untracked),
+                100.0 * static_cast<double>(untracked - objects) / static_cast<double>(objects));
+    std::printf("load_peak_increase_percent=%.0f\n", percent);
+    std::filesystem::remove_all(dir);
+    return 0;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "tabella_load_memory: %s\n", e.what());
+    return 1;
+}
