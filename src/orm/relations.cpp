@@ -40,16 +40,6 @@ void load_matching(session_state& s, const entity_mapping& m, const entity_mappi
     }
 }
 
-// Points each of `children` at its parent, where the session tracks it.
-void link_to_parents(session_state& s, const entity_mapping& m, const relationship& r,
-                     std::span<void* const> children) {
-    table_runtime& parents = s.runtime(r.parent());
-    std::string buffer;
-    for (void* child : children)
-        if (const auto key = ref_key(m, r, child, buffer))
-            if (void* parent = tracked(parents, *key)) r.link(child, parent);
-}
-
 } // namespace
 
 std::optional<key_view> ref_key(const entity_mapping& m, const relationship& r, const void* child,
@@ -83,11 +73,16 @@ void load_parents(session_state& s, const entity_mapping& m, const relationship&
                   std::span<void* const> children) {
     const entity_mapping& parent_map = r.parent();
     table_runtime& parents = s.runtime(parent_map);
+    // Each child's parent key, read once: to find the missing parents, then to link.
+    std::vector<std::optional<owned_key>> wanted(children.size());
     key_map<bool> missing;
     std::string buffer;
-    for (const void* child : children)
-        if (const auto key = ref_key(m, r, child, buffer); key && !tracked(parents, *key))
-            missing.emplace(owned_key(*key), true);
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        const auto key = ref_key(m, r, children[i], buffer);
+        if (!key) continue;
+        wanted[i].emplace(*key);
+        if (!tracked(parents, *key)) missing.emplace(owned_key(*key), true);
+    }
     std::vector<key_view> keys;
     keys.reserve(missing.size());
     for (const auto& [key, unused] : missing) keys.push_back(key.view());
@@ -95,7 +90,9 @@ void load_parents(session_state& s, const entity_mapping& m, const relationship&
     for (const auto c : parent_map.key_columns)
         key_columns.push_back(parent_map.table.columns()[c].name());
     load_matching(s, parent_map, parent_map, key_columns, keys);
-    link_to_parents(s, m, r, children);
+    for (std::size_t i = 0; i < children.size(); ++i)
+        if (wanted[i])
+            if (void* parent = tracked(parents, wanted[i]->view())) r.link(children[i], parent);
 }
 
 void load_children(session_state& s, const entity_mapping& parent_map,
