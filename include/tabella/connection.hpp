@@ -41,6 +41,12 @@ class TABELLA_EXPORT connection {
     result execute(const insert_statement& stmt, const std::vector<param_set>& rows);
     /// Executes a SELECT.
     result execute(const select_statement& stmt);
+    /// Runs an UPDATE: rowcount() is the count of rows changed; with returning(), the
+    /// rows as they are after the update.
+    result execute(const update_statement& stmt);
+    /// Runs a DELETE: rowcount() is the count of rows deleted; with returning(), the rows
+    /// as they were.
+    result execute(const delete_statement& stmt);
     /// Executes literal SQL with bound parameters (placeholders in the dialect's style).
     result execute_sql(std::string_view sql, const std::vector<value>& params = {});
 

@@ -132,6 +132,8 @@ class TABELLA_EXPORT dialect {
                                              std::span<const std::string_view> key_columns,
                                              std::string_view version_column,
                                              std::size_t count) const;
+    /// UPDATE ... RETURNING works (MariaDB has it for INSERT and DELETE only).
+    [[nodiscard]] virtual bool returns_from_update() const noexcept { return true; }
     /// " RETURNING column", appended to an INSERT to read back what the database generated.
     [[nodiscard]] std::string returning(std::string_view column) const;
     /// " RETURNING first, more[0], more[1]...".

@@ -20,6 +20,8 @@ namespace tabella {
 class engine;
 class insert_statement;
 class select_statement;
+class update_statement;
+class delete_statement;
 
 /// Column types; each dialect maps them to its own type names.
 /// Tip: `using enum tabella::column_type;` lets you write `integer`, `string`...
@@ -205,6 +207,10 @@ class TABELLA_EXPORT table {
     [[nodiscard]] insert_statement insert() const;
     /// A SELECT of all columns of this table.
     [[nodiscard]] select_statement select() const;
+    /// An UPDATE of this table; give the new values with `.values(...)`.
+    [[nodiscard]] update_statement update() const;
+    /// A DELETE from this table (`delete` is a C++ keyword).
+    [[nodiscard]] delete_statement delete_() const;
 
   private:
     std::string name_;

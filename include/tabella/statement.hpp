@@ -1,4 +1,4 @@
-// Core statements: INSERT (one row, executemany, multi-VALUES) and SELECT.
+// Core statements: INSERT (one row, executemany, multi-VALUES), SELECT, UPDATE and DELETE.
 #pragma once
 
 #include "tabella/export.hpp"
@@ -82,6 +82,56 @@ class TABELLA_EXPORT select_statement {
     std::optional<std::int64_t> limit_;
     std::optional<std::int64_t> offset_;
     std::vector<std::string> columns_;
+};
+
+/// UPDATE a table SET columns = values [WHERE ...] [RETURNING ...]:
+/// `students.update().where(students.c("id") == 1).values({{"name", "Robert"}})`. Without
+/// where() every row is updated (as in SQL).
+class TABELLA_EXPORT update_statement {
+  public:
+    explicit update_statement(const table& t) noexcept : table_(&t) {}
+
+    /// Adds a condition; several where() calls are joined with AND.
+    update_statement& where(condition c);
+    /// The columns to set and their values (bound as parameters); replaces earlier ones.
+    /// An unknown column is a usage_error.
+    update_statement& values(param_set values);
+    /// Returns these columns of every updated row (where the database can: not MariaDB,
+    /// a usage_error there).
+    update_statement& returning(std::vector<std::string> columns);
+
+    [[nodiscard]] const table& target() const noexcept { return *table_; }
+    [[nodiscard]] const std::optional<condition>& where_clause() const noexcept { return where_; }
+    [[nodiscard]] const param_set& assignments() const noexcept { return values_; }
+    [[nodiscard]] const std::vector<std::string>& returned() const noexcept { return returning_; }
+
+  private:
+    const table* table_;
+    std::optional<condition> where_;
+    param_set values_;
+    std::vector<std::string> returning_;
+};
+
+/// DELETE FROM a table [WHERE ...] [RETURNING ...]:
+/// `students.delete_().where(students.c("lastname").is_null())`. Without where() every row
+/// is deleted (as in SQL).
+class TABELLA_EXPORT delete_statement {
+  public:
+    explicit delete_statement(const table& t) noexcept : table_(&t) {}
+
+    /// Adds a condition; several where() calls are joined with AND.
+    delete_statement& where(condition c);
+    /// Returns these columns of every deleted row.
+    delete_statement& returning(std::vector<std::string> columns);
+
+    [[nodiscard]] const table& target() const noexcept { return *table_; }
+    [[nodiscard]] const std::optional<condition>& where_clause() const noexcept { return where_; }
+    [[nodiscard]] const std::vector<std::string>& returned() const noexcept { return returning_; }
+
+  private:
+    const table* table_;
+    std::optional<condition> where_;
+    std::vector<std::string> returning_;
 };
 
 } // namespace tabella

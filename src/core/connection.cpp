@@ -93,6 +93,16 @@ result connection::execute(const select_statement& stmt) {
     return execute_sql(compiled.sql, compiled.params);
 }
 
+result connection::execute(const update_statement& stmt) {
+    const auto compiled = detail::compile_update(stmt, dialect());
+    return execute_sql(compiled.sql, compiled.params);
+}
+
+result connection::execute(const delete_statement& stmt) {
+    const auto compiled = detail::compile_delete(stmt, dialect());
+    return execute_sql(compiled.sql, compiled.params);
+}
+
 result connection::execute_sql(std::string_view sql, const std::vector<value>& params) {
     detail::row_buffer rows;
     const std::int64_t changed = detail::execute_rows(*this, sql, params, rows);

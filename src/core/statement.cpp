@@ -1,4 +1,4 @@
-// Builders of INSERT and SELECT statements.
+// Builders of INSERT, SELECT, UPDATE and DELETE statements.
 #include "tabella/statement.hpp"
 
 #include "tabella/error.hpp"
@@ -54,11 +54,44 @@ select_statement& select_statement::columns(std::vector<std::string> names) {
     return *this;
 }
 
+update_statement& update_statement::where(condition c) {
+    where_ = where_ ? *where_ && c : std::move(c);
+    return *this;
+}
+update_statement& update_statement::values(param_set values) {
+    if (values.empty())
+        throw usage_error("update of '" + table_->name() + "': values() names no column");
+    for (const auto& [name, v] : values.items()) (void)table_->get_column(name);
+    values_ = std::move(values);
+    return *this;
+}
+update_statement& update_statement::returning(std::vector<std::string> columns) {
+    for (const auto& n : columns) (void)table_->get_column(n);
+    returning_ = std::move(columns);
+    return *this;
+}
+
+delete_statement& delete_statement::where(condition c) {
+    where_ = where_ ? *where_ && c : std::move(c);
+    return *this;
+}
+delete_statement& delete_statement::returning(std::vector<std::string> columns) {
+    for (const auto& n : columns) (void)table_->get_column(n);
+    returning_ = std::move(columns);
+    return *this;
+}
+
 insert_statement table::insert() const {
     return insert_statement(*this);
 }
 select_statement table::select() const {
     return select_statement(*this);
+}
+update_statement table::update() const {
+    return update_statement(*this);
+}
+delete_statement table::delete_() const {
+    return delete_statement(*this);
 }
 
 } // namespace tabella

@@ -12,6 +12,8 @@ class mariadb_dialect_impl final : public dialect {
     std::size_t default_parameter_limit() const noexcept override { return 65535; }
     std::size_t preferred_rows_per_statement() const noexcept override { return 1000; }
     void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+    // MariaDB 10.11 returns rows from INSERT and DELETE, not from UPDATE.
+    bool returns_from_update() const noexcept override { return false; }
 
     std::string column_type_sql(const column& c, bool sole_key) const override {
         const bool generated =

@@ -266,3 +266,44 @@ TEST(dialect, core_checks_uuid_and_date_values_against_their_columns) {
 
 } // namespace
 } // namespace tabella
+
+namespace tabella {
+namespace {
+
+TEST(dialect, update_and_delete_by_criteria_bind_every_value) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const auto upd = s.update()
+                         .where(s.c("id") == 1)
+                         .where(s.c("score").is_null())
+                         .values({{"name", "Robert"}, {"age", 30}})
+                         .returning({"id", "name"});
+    const auto sqlite_upd = detail::compile_update(upd, sqlite_dialect());
+    EXPECT_EQ(sqlite_upd.sql,
+              "UPDATE students SET name = ?, age = ? WHERE (students.id = ? AND students.score "
+              "IS NULL) RETURNING id, name");
+    EXPECT_EQ(sqlite_upd.params, (std::vector<value>{value("Robert"), value(30), value(1)}));
+    EXPECT_EQ(detail::compile_update(upd, postgresql_dialect()).sql,
+              "UPDATE students SET name = $1, age = $2 WHERE (students.id = $3 AND "
+              "students.score IS NULL) RETURNING id, name");
+    EXPECT_THROW((void)detail::compile_update(upd, mariadb_dialect()), usage_error)
+        << "MariaDB returns no rows from an UPDATE";
+    auto plain = s.update().values({{"score", 1.5}});
+    EXPECT_EQ(detail::compile_update(plain, mariadb_dialect()).sql,
+              "UPDATE students SET score = ?");
+
+    const auto del = s.delete_().where(s.c("age") < 18).returning({"name"});
+    EXPECT_EQ(detail::compile_delete(del, postgresql_dialect()).sql,
+              "DELETE FROM students WHERE students.age < $1 RETURNING name");
+    EXPECT_EQ(detail::compile_delete(s.delete_(), mariadb_dialect()).sql, "DELETE FROM students");
+    EXPECT_THROW((void)s.update().values({{"nope", 1}}), usage_error);
+    EXPECT_THROW((void)s.update().values({}), usage_error);
+    EXPECT_THROW((void)s.delete_().returning({"nope"}), usage_error);
+    EXPECT_THROW(
+        (void)detail::compile_update(s.update().values({{"age", "thirty"}}), sqlite_dialect()),
+        conversion_error)
+        << "a value that does not fit its column fails before it is sent";
+}
+
+} // namespace
+} // namespace tabella

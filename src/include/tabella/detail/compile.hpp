@@ -12,6 +12,8 @@
 namespace tabella {
 class dialect;
 class select_statement;
+class update_statement;
+class delete_statement;
 class table;
 class column;
 } // namespace tabella
@@ -32,6 +34,12 @@ void render_order_limit(const std::vector<order_term>& order, std::optional<std:
                         compiled_statement& out);
 /// The full SELECT.
 [[nodiscard]] compiled_statement compile_select(const select_statement& stmt, const dialect& d);
+
+/// UPDATE t SET c = ?, ... [WHERE ...] [RETURNING ...]; usage_error without values, or
+/// with returning() where the dialect cannot return rows from an UPDATE.
+[[nodiscard]] compiled_statement compile_update(const update_statement& stmt, const dialect& d);
+/// DELETE FROM t [WHERE ...] [RETURNING ...].
+[[nodiscard]] compiled_statement compile_delete(const delete_statement& stmt, const dialect& d);
 
 /// Throws conversion_error, naming table and column, when `v` cannot be stored in `c`.
 void check_value(const table& t, const column& c, const value& v);
