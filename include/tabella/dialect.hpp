@@ -12,6 +12,8 @@
 
 namespace tabella {
 
+struct on_conflict;
+
 /// Renders SQL for one database. A dialect holds no connection and does no I/O.
 class TABELLA_EXPORT dialect {
   public:
@@ -101,6 +103,10 @@ class TABELLA_EXPORT dialect {
     /// from 1 row by row. With no columns: INSERT INTO t DEFAULT VALUES (rows must be 1).
     [[nodiscard]] std::string insert(std::string_view table, std::span<const std::string> columns,
                                      std::size_t rows) const;
+    /// Appends the upsert clause of an INSERT of `columns`: " ON CONFLICT (c) DO NOTHING" or
+    /// " ON CONFLICT (c) DO UPDATE SET u = excluded.u, ..." by default.
+    virtual void append_on_conflict(std::string& out, const on_conflict& rule,
+                                    std::span<const std::string> columns) const;
     /// UPDATE t SET c1 = p1, c2 = p2 WHERE key = p3 (parameters in that order).
     [[nodiscard]] std::string update_by_key(std::string_view table,
                                             std::span<const std::string_view> set_columns,

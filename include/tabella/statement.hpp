@@ -34,11 +34,31 @@ class TABELLA_EXPORT param_set {
     std::vector<std::pair<std::string, value>> items_;
 };
 
+/// What an INSERT does with a row that conflicts with a stored one on a unique key
+/// (an upsert).
+struct TABELLA_EXPORT on_conflict {
+    /// The unique columns whose conflict is handled (`ON CONFLICT (...)`); MariaDB handles
+    /// a conflict on any unique key and ignores them.
+    std::vector<std::string> conflict_columns;
+    /// Columns set from the new row when it conflicts; empty: the row is skipped.
+    std::vector<std::string> update_columns;
+};
+
 /// INSERT INTO a table. `values(row)` gives one row; `values(rows)` gives many rows
 /// rendered as multi-VALUES statements (split at the connection's parameter limit).
 class TABELLA_EXPORT insert_statement {
   public:
     explicit insert_statement(const table& t) noexcept : table_(&t) {}
+
+    /// A row that conflicts with a stored one on `conflict_columns` (a unique key) is
+    /// skipped: `ON CONFLICT (...) DO NOTHING`.
+    insert_statement& on_conflict_do_nothing(std::vector<std::string> conflict_columns = {});
+    /// A row that conflicts with a stored one on `conflict_columns` updates that row's
+    /// `update_columns` from its own values: `ON CONFLICT (id) DO UPDATE SET name =
+    /// excluded.name` (MariaDB: `ON DUPLICATE KEY UPDATE name = VALUES(name)`).
+    insert_statement& on_conflict_do_update(std::vector<std::string> conflict_columns,
+                                            std::vector<std::string> update_columns);
+    [[nodiscard]] const std::optional<on_conflict>& conflict() const noexcept { return conflict_; }
 
     /// One row: `insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}})`.
     insert_statement& values(param_set row);
@@ -53,6 +73,7 @@ class TABELLA_EXPORT insert_statement {
     const table* table_;
     std::vector<param_set> rows_;
     bool multi_ = false;
+    std::optional<on_conflict> conflict_;
 };
 
 /// SELECT columns FROM a table [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET m].

@@ -129,11 +129,13 @@ class key_reader {
 };
 
 result insert_rows_one_by_one(connection& conn, const insert_shape& s,
-                              const std::vector<param_set>& rows) {
+                              const std::vector<param_set>& rows,
+                              const std::optional<on_conflict>& conflict) {
     const dialect& d = conn.dialect();
     statement_runner run(conn);
     const key_reader keys(s, run.capabilities());
     std::string sql = d.insert(s.target->name(), s.names, 1);
+    if (conflict) d.append_on_conflict(sql, *conflict, s.names);
     keys.adapt(sql, d);
     std::vector<param_ref> flat;
     flat.reserve(rows.size() * s.names.size());
@@ -160,7 +162,8 @@ result insert_rows_one_by_one(connection& conn, const insert_shape& s,
 }
 
 result insert_multi_values(connection& conn, const insert_shape& s,
-                           const std::vector<param_set>& rows) {
+                           const std::vector<param_set>& rows,
+                           const std::optional<on_conflict>& conflict) {
     const dialect& d = conn.dialect();
     const std::size_t n = s.names.size();
     const std::size_t per_stmt = rows_per_statement(n, conn.parameter_limit());
@@ -177,7 +180,9 @@ result insert_multi_values(connection& conn, const insert_shape& s,
                 flat.clear();
                 for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
                 if (s.drawn) draw_sequences(run, s, flat);
-                changed += run.run(run.prepare(d.insert(s.target->name(), s.names, count)), flat);
+                std::string sql = d.insert(s.target->name(), s.names, count);
+                if (conflict) d.append_on_conflict(sql, *conflict, s.names);
+                changed += run.run(run.prepare(sql), flat);
             }
         },
         multi, true);
@@ -192,8 +197,13 @@ result connection::execute(const insert_statement& stmt) {
     static const param_set no_values;
     const param_set& first = rows.empty() ? no_values : rows.front();
     const auto shape = detail::shape_of(stmt.target(), first, driver_->capabilities().sequences);
-    if (stmt.is_multi_values()) return detail::insert_multi_values(*this, shape, rows);
-    return detail::insert_rows_one_by_one(*this, shape, rows.empty() ? std::vector{first} : rows);
+    if (stmt.conflict() && shape.names.empty())
+        throw usage_error("insert into '" + stmt.target().name() +
+                          "': an upsert needs the columns of its rows");
+    if (stmt.is_multi_values())
+        return detail::insert_multi_values(*this, shape, rows, stmt.conflict());
+    return detail::insert_rows_one_by_one(*this, shape, rows.empty() ? std::vector{first} : rows,
+                                          stmt.conflict());
 }
 
 result connection::execute(const insert_statement& stmt, const std::vector<param_set>& rows) {
@@ -203,7 +213,7 @@ result connection::execute(const insert_statement& stmt, const std::vector<param
                           "': give the rows either in values() or as parameter sets, not both");
     return detail::insert_rows_one_by_one(
         *this, detail::shape_of(stmt.target(), rows.front(), driver_->capabilities().sequences),
-        rows);
+        rows, stmt.conflict());
 }
 
 namespace detail {

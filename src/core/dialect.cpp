@@ -1,5 +1,6 @@
 // Dialect-independent SQL rendering: quoting, INSERT, UPDATE, DELETE, chunk sizes.
 #include "tabella/dialect.hpp"
+#include "tabella/statement.hpp"
 
 #include "keywords.hpp"
 #include "tabella/error.hpp"
@@ -83,6 +84,26 @@ std::string dialect::insert(std::string_view table, std::span<const std::string>
         append_value_tuple(sql, r * columns.size() + 1, columns.size());
     }
     return sql;
+}
+
+void dialect::append_on_conflict(std::string& out, const on_conflict& rule,
+                                 std::span<const std::string>) const {
+    out += " ON CONFLICT";
+    if (!rule.conflict_columns.empty()) {
+        out += ' ';
+        append_identifier_list(out, rule.conflict_columns);
+    }
+    if (rule.update_columns.empty()) {
+        out += " DO NOTHING";
+        return;
+    }
+    out += " DO UPDATE SET ";
+    for (std::size_t i = 0; i < rule.update_columns.size(); ++i) {
+        if (i) out += ", ";
+        append_identifier(out, rule.update_columns[i]);
+        out += " = excluded.";
+        append_identifier(out, rule.update_columns[i]);
+    }
 }
 
 std::string dialect::returning(std::string_view column) const {

@@ -54,6 +54,25 @@ select_statement& select_statement::columns(std::vector<std::string> names) {
     return *this;
 }
 
+insert_statement&
+insert_statement::on_conflict_do_nothing(std::vector<std::string> conflict_columns) {
+    for (const auto& n : conflict_columns) (void)table_->get_column(n);
+    conflict_ = on_conflict{std::move(conflict_columns), {}};
+    return *this;
+}
+
+insert_statement& insert_statement::on_conflict_do_update(std::vector<std::string> conflict_columns,
+                                                          std::vector<std::string> update_columns) {
+    if (conflict_columns.empty() || update_columns.empty())
+        throw usage_error("insert into '" + table_->name() +
+                          "': on_conflict_do_update needs the conflict columns and the columns "
+                          "to update");
+    for (const auto* names : {&conflict_columns, &update_columns})
+        for (const auto& n : *names) (void)table_->get_column(n);
+    conflict_ = on_conflict{std::move(conflict_columns), std::move(update_columns)};
+    return *this;
+}
+
 update_statement& update_statement::where(condition c) {
     where_ = where_ ? *where_ && c : std::move(c);
     return *this;

@@ -1,6 +1,7 @@
 // The MariaDB dialect: ? placeholders, backquoted identifiers, AUTO_INCREMENT keys.
 #include "mariadb_keywords.hpp"
 #include "tabella/mariadb.hpp"
+#include "tabella/statement.hpp"
 
 namespace tabella {
 namespace {
@@ -14,6 +15,28 @@ class mariadb_dialect_impl final : public dialect {
     void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
     // MariaDB 10.11 returns rows from INSERT and DELETE, not from UPDATE.
     bool returns_from_update() const noexcept override { return false; }
+
+    // A conflict on any unique key. Skipping sets a column to itself (not INSERT IGNORE,
+    // which would also turn other errors, such as NOT NULL violations, into warnings).
+    void append_on_conflict(std::string& out, const on_conflict& rule,
+                            std::span<const std::string> columns) const override {
+        out += " ON DUPLICATE KEY UPDATE ";
+        if (rule.update_columns.empty()) {
+            const std::string& c =
+                rule.conflict_columns.empty() ? columns.front() : rule.conflict_columns.front();
+            append_identifier(out, c);
+            out += " = ";
+            append_identifier(out, c);
+            return;
+        }
+        for (std::size_t i = 0; i < rule.update_columns.size(); ++i) {
+            if (i) out += ", ";
+            append_identifier(out, rule.update_columns[i]);
+            out += " = VALUES(";
+            append_identifier(out, rule.update_columns[i]);
+            out += ')';
+        }
+    }
 
     std::string column_type_sql(const column& c, bool sole_key) const override {
         const bool generated =

@@ -91,3 +91,39 @@ TYPED_TEST(core_write, a_value_that_does_not_fit_is_refused_before_anything_is_s
 
 } // namespace
 } // namespace tabella::testing
+
+namespace tabella::testing {
+namespace {
+
+TYPED_TEST(core_write, upserts_skip_or_update_conflicting_rows_one_or_many_at_a_time) {
+    const auto& s = this->students();
+    auto conn = this->eng().connect();
+    const auto ann =
+        conn.execute(s.select().where(s.c("name") == "Ann")).one().template get<std::int64_t>("id");
+    // One row: skipped on conflict, then updated.
+    conn.execute(s.insert()
+                     .values({{"id", ann}, {"name", "Ann2"}, {"lastname", "X"}})
+                     .on_conflict_do_nothing({"id"}));
+    EXPECT_EQ(this->names(s.c("id") == ann), names_t{"Ann"}) << "skipped";
+    conn.execute(s.insert()
+                     .values({{"id", ann}, {"name", "Anne"}, {"lastname", "X"}})
+                     .on_conflict_do_update({"id"}, {"name"}));
+    EXPECT_EQ(this->names(s.c("id") == ann), names_t{"Anne"});
+    EXPECT_EQ(this->names(s.c("lastname") == "X"), names_t{}) << "only the columns named";
+    // Many rows in one multi-VALUES statement: one conflicting, one new.
+    conn.execute(
+        s.insert()
+            .values(std::vector<param_set>{{{"id", ann}, {"name", "Annie"}, {"score", 9.0}},
+                                           {{"id", ann + 100}, {"name", "Eve"}, {"score", 9.0}}})
+            .on_conflict_do_update({"id"}, {"name", "score"}));
+    EXPECT_EQ(this->names(s.c("score") == 9.0), (names_t{"Annie", "Eve"}));
+    EXPECT_EQ(this->count_students(), 5);
+    // executemany with skipping: nothing changes for the conflicting rows.
+    conn.execute(s.insert().on_conflict_do_nothing({"id"}),
+                 {{{"id", ann}, {"name", "ignored"}}, {{"id", ann + 101}, {"name", "Fay"}}});
+    EXPECT_EQ(this->names(s.c("name") == "ignored"), names_t{});
+    EXPECT_EQ(this->count_students(), 6);
+}
+
+} // namespace
+} // namespace tabella::testing

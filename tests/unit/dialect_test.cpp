@@ -307,3 +307,32 @@ TEST(dialect, update_and_delete_by_criteria_bind_every_value) {
 
 } // namespace
 } // namespace tabella
+
+namespace tabella {
+namespace {
+
+TEST(dialect, upserts_are_rendered_per_dialect) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const std::vector<std::string> columns{"id", "name", "score"};
+    on_conflict skip{{"id"}, {}};
+    on_conflict update{{"id"}, {"name", "score"}};
+    std::string sql;
+    sqlite_dialect().append_on_conflict(sql, skip, columns);
+    EXPECT_EQ(sql, " ON CONFLICT (id) DO NOTHING");
+    sql.clear();
+    postgresql_dialect().append_on_conflict(sql, update, columns);
+    EXPECT_EQ(sql, " ON CONFLICT (id) DO UPDATE SET name = excluded.name, score = excluded.score");
+    sql.clear();
+    mariadb_dialect().append_on_conflict(sql, update, columns);
+    EXPECT_EQ(sql, " ON DUPLICATE KEY UPDATE name = VALUES(name), score = VALUES(score)");
+    sql.clear();
+    mariadb_dialect().append_on_conflict(sql, skip, columns);
+    EXPECT_EQ(sql, " ON DUPLICATE KEY UPDATE id = id") << "not INSERT IGNORE";
+    EXPECT_THROW((void)s.insert().on_conflict_do_update({"id"}, {}), usage_error);
+    EXPECT_THROW((void)s.insert().on_conflict_do_update({"nope"}, {"name"}), usage_error);
+    EXPECT_THROW((void)s.insert().on_conflict_do_nothing({"nope"}), usage_error);
+}
+
+} // namespace
+} // namespace tabella
