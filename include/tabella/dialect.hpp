@@ -138,6 +138,12 @@ class TABELLA_EXPORT dialect {
                                              std::span<const std::string_view> key_columns,
                                              std::string_view version_column,
                                              std::size_t count) const;
+    /// Appends `column LIKE <placeholder>` for `column_sql` (quoted already), case-sensitive
+    /// or not, with `pattern` (SQL LIKE wildcards) appended to `params` as this database
+    /// needs it. Default: LIKE, and ILIKE (PostgreSQL).
+    virtual void append_like(std::string& sql, std::vector<value>& params,
+                             std::string_view column_sql, const std::string& pattern,
+                             bool case_insensitive) const;
     /// UPDATE ... RETURNING works (MariaDB has it for INSERT and DELETE only).
     [[nodiscard]] virtual bool returns_from_update() const noexcept { return true; }
     /// " RETURNING column", appended to an INSERT to read back what the database generated.

@@ -56,6 +56,20 @@ class TABELLA_EXPORT column_expr {
     [[nodiscard]] condition is_not_null() const;
     /// `column IN (v1, v2, ...)`; an empty list is a condition that is always false.
     [[nodiscard]] condition in_(std::vector<value> values) const;
+    /// `column LIKE pattern`, case-sensitive on every database (`%` any run of characters,
+    /// `_` one character; no escape character).
+    [[nodiscard]] condition like(std::string pattern) const;
+    /// The same, case-insensitive on every database (ASCII letters on SQLite).
+    [[nodiscard]] condition ilike(std::string pattern) const;
+    /// `column BETWEEN low AND high` (both included).
+    [[nodiscard]] condition between(value low, value high) const;
+    /// Comparisons with another column: `col(&book::price) > col(&book::list_price)`.
+    condition operator==(const column_expr& other) const;
+    condition operator!=(const column_expr& other) const;
+    condition operator<(const column_expr& other) const;
+    condition operator<=(const column_expr& other) const;
+    condition operator>(const column_expr& other) const;
+    condition operator>=(const column_expr& other) const;
     [[nodiscard]] order_term asc() const { return {*this, false}; }
     [[nodiscard]] order_term desc() const { return {*this, true}; }
 

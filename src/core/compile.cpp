@@ -84,10 +84,28 @@ void render_condition(const condition& cond, const dialect& d, compiled_statemen
     case condition_op::in:
         render_in(n, d, out);
         return;
+    case condition_op::like:
+    case condition_op::ilike: {
+        std::string column;
+        append_column(n.table, n.column, d, column);
+        d.append_like(out.sql, out.params, column, n.operands.at(0).as<std::string>(),
+                      n.op == condition_op::ilike);
+        return;
+    }
+    case condition_op::between:
+        append_column(n.table, n.column, d, out.sql);
+        out.sql += " BETWEEN ";
+        append_param(n.operands.at(0), d, out);
+        out.sql += " AND ";
+        append_param(n.operands.at(1), d, out);
+        return;
     default:
         append_column(n.table, n.column, d, out.sql);
         out.sql += comparison_sql(n.op);
-        append_param(n.operands.at(0), d, out);
+        if (!n.other_column.empty())
+            append_column(n.other_table, n.other_column, d, out.sql);
+        else
+            append_param(n.operands.at(0), d, out);
     }
 }
 

@@ -86,6 +86,14 @@ std::string dialect::insert(std::string_view table, std::span<const std::string>
     return sql;
 }
 
+void dialect::append_like(std::string& sql, std::vector<value>& params, std::string_view column_sql,
+                          const std::string& pattern, bool case_insensitive) const {
+    sql += column_sql;
+    sql += case_insensitive ? " ILIKE " : " LIKE ";
+    params.emplace_back(pattern);
+    append_placeholder(sql, params.size());
+}
+
 void dialect::append_on_conflict(std::string& out, const on_conflict& rule,
                                  std::span<const std::string>) const {
     out += " ON CONFLICT";

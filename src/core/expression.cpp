@@ -55,6 +55,49 @@ condition column_expr::in_(std::vector<value> values) const {
     return compare(*this, condition_op::in, std::move(values));
 }
 
+condition column_expr::like(std::string pattern) const {
+    return compare(*this, condition_op::like, {value(std::move(pattern))});
+}
+condition column_expr::ilike(std::string pattern) const {
+    return compare(*this, condition_op::ilike, {value(std::move(pattern))});
+}
+condition column_expr::between(value low, value high) const {
+    return compare(*this, condition_op::between, {std::move(low), std::move(high)});
+}
+
+namespace {
+
+condition compare_columns(const column_expr& a, condition_op op, const column_expr& b) {
+    auto node = std::make_shared<detail::condition_node>();
+    node->op = op;
+    node->table = a.table_name();
+    node->column = a.column_name();
+    node->other_table = b.table_name();
+    node->other_column = b.column_name();
+    return condition(std::move(node));
+}
+
+} // namespace
+
+condition column_expr::operator==(const column_expr& other) const {
+    return compare_columns(*this, condition_op::eq, other);
+}
+condition column_expr::operator!=(const column_expr& other) const {
+    return compare_columns(*this, condition_op::ne, other);
+}
+condition column_expr::operator<(const column_expr& other) const {
+    return compare_columns(*this, condition_op::lt, other);
+}
+condition column_expr::operator<=(const column_expr& other) const {
+    return compare_columns(*this, condition_op::le, other);
+}
+condition column_expr::operator>(const column_expr& other) const {
+    return compare_columns(*this, condition_op::gt, other);
+}
+condition column_expr::operator>=(const column_expr& other) const {
+    return compare_columns(*this, condition_op::ge, other);
+}
+
 condition operator&&(const condition& a, const condition& b) {
     return combine(condition_op::and_, {a, b});
 }

@@ -13,6 +13,21 @@ class mariadb_dialect_impl final : public dialect {
     std::size_t default_parameter_limit() const noexcept override { return 65535; }
     std::size_t preferred_rows_per_statement() const noexcept override { return 1000; }
     void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+    // Connections use a binary collation, so LIKE is case-sensitive; ilike compares the
+    // lower-cased text.
+    void append_like(std::string& sql, std::vector<value>& params, std::string_view column_sql,
+                     const std::string& pattern, bool case_insensitive) const override {
+        params.emplace_back(pattern);
+        if (!case_insensitive) {
+            sql += column_sql;
+            sql += " LIKE ?";
+            return;
+        }
+        sql += "LOWER(";
+        sql += column_sql;
+        sql += ") LIKE LOWER(?)";
+    }
+
     // MariaDB 10.11 returns rows from INSERT and DELETE, not from UPDATE.
     bool returns_from_update() const noexcept override { return false; }
 

@@ -19,6 +19,40 @@ class sqlite_dialect_impl final : public dialect {
         return for_write ? "BEGIN IMMEDIATE" : "BEGIN";
     }
 
+    // SQLite's LIKE ignores the case of ASCII letters: that is ilike. A case-sensitive
+    // like is GLOB with the pattern translated (% -> *, _ -> ?, GLOB's own * ? [ quoted).
+    void append_like(std::string& sql, std::vector<value>& params, std::string_view column_sql,
+                     const std::string& pattern, bool case_insensitive) const override {
+        sql += column_sql;
+        if (case_insensitive) {
+            sql += " LIKE ?";
+            params.emplace_back(pattern);
+            return;
+        }
+        std::string glob;
+        for (const char ch : pattern) {
+            switch (ch) {
+            case '%':
+                glob += '*';
+                break;
+            case '_':
+                glob += '?';
+                break;
+            case '*':
+            case '?':
+            case '[':
+                glob += '[';
+                glob += ch;
+                glob += ']';
+                break;
+            default:
+                glob += ch;
+            }
+        }
+        sql += " GLOB ?";
+        params.emplace_back(std::move(glob));
+    }
+
     // No ALTER TABLE ADD CONSTRAINT; a FOREIGN KEY may name a table created later instead.
     bool can_add_foreign_keys() const noexcept override { return false; }
     // DROP TABLE deletes the rows first and checks foreign keys: tables that reference each

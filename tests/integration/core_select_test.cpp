@@ -100,3 +100,28 @@ TYPED_TEST(core_select, scalar_one_first) {
 
 } // namespace
 } // namespace tabella::testing
+
+namespace tabella::testing {
+namespace {
+
+TYPED_TEST(core_select, like_ilike_between_and_column_against_column) {
+    const auto& s = this->students();
+    const auto by_name = s.c("name").asc();
+    EXPECT_EQ(this->names(s.select().where(s.c("name").like("_e%")).order_by(by_name)),
+              (names_t{"Dee"}));
+    EXPECT_EQ(this->names(s.select().where(s.c("name").like("d%"))), names_t{})
+        << "like is case-sensitive on every database";
+    EXPECT_EQ(this->names(s.select().where(s.c("name").ilike("d%"))), (names_t{"Dee"}));
+    EXPECT_EQ(this->names(s.select().where(s.c("name").ilike("%I%")).order_by(by_name)),
+              (names_t{"Cid"}));
+    EXPECT_EQ(this->names(s.select().where(s.c("age").between(17, 20)).order_by(by_name)),
+              (names_t{"Ann", "Bob"}));
+    EXPECT_EQ(this->names(s.select().where(s.c("age") > s.c("score")).order_by(by_name)),
+              (names_t{"Ann", "Bob", "Dee"}))
+        << "a column against a column; NULL compares as nothing";
+    EXPECT_EQ(this->names(s.select().where(s.c("name").like("%'%"))), names_t{})
+        << "the pattern is bound";
+}
+
+} // namespace
+} // namespace tabella::testing

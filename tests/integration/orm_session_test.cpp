@@ -301,3 +301,33 @@ TYPED_TEST(orm_session, not_null_columns_come_from_non_optional_members) {
 
 } // namespace
 } // namespace tabella::testing
+
+namespace tabella::testing {
+namespace {
+
+TYPED_TEST(orm_session, queries_take_like_between_and_column_comparisons) {
+    session s(this->eng());
+    s.add(student{.name = "Ann", .lastname = "Lee", .age = 19});
+    s.add(student{.name = "Andy", .lastname = "Andy", .age = 25});
+    s.add(student{.name = "bob", .lastname = "Ng", .age = 15});
+    s.commit();
+    using tabella::col;
+    auto names = [](const std::vector<student*>& found) {
+        std::vector<std::string> out;
+        for (const student* st : found) out.push_back(st->name);
+        return out;
+    };
+    EXPECT_EQ(
+        names(s.query<student>()
+                  .where(col(&student::name).like("An%") && col(&student::age).between(18, 20))
+                  .all()),
+        std::vector<std::string>{"Ann"});
+    EXPECT_EQ(names(s.query<student>().where(col(&student::name).ilike("B%")).all()),
+              std::vector<std::string>{"bob"});
+    EXPECT_EQ(names(s.query<student>().where(col(&student::name) == col(&student::lastname)).all()),
+              std::vector<std::string>{"Andy"});
+    EXPECT_EQ(s.query<student>().where(col(&student::name).like("a%")).count(), 0);
+}
+
+} // namespace
+} // namespace tabella::testing

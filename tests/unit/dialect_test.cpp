@@ -336,3 +336,35 @@ TEST(dialect, upserts_are_rendered_per_dialect) {
 
 } // namespace
 } // namespace tabella
+
+namespace tabella {
+namespace {
+
+TEST(dialect, like_between_and_column_comparisons) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const auto stmt =
+        s.select().columns({"id"}).where(s.c("name").like("A_b%") && s.c("name").ilike("x*") &&
+                                         s.c("age").between(1, 9) && s.c("age") < s.c("score"));
+    const auto pg = detail::compile_select(stmt, postgresql_dialect());
+    EXPECT_EQ(pg.sql, "SELECT students.id FROM students WHERE (((students.name LIKE $1 AND "
+                      "students.name ILIKE $2) AND students.age BETWEEN $3 AND $4) AND "
+                      "students.age < students.score)");
+    EXPECT_EQ(pg.params, (std::vector<value>{value("A_b%"), value("x*"), value(1), value(9)}));
+    const auto lite = detail::compile_select(stmt, sqlite_dialect());
+    EXPECT_EQ(lite.sql, "SELECT students.id FROM students WHERE (((students.name GLOB ? AND "
+                        "students.name LIKE ?) AND students.age BETWEEN ? AND ?) AND "
+                        "students.age < students.score)");
+    EXPECT_EQ(lite.params, (std::vector<value>{value("A?b*"), value("x*"), value(1), value(9)}))
+        << "case-sensitive like is GLOB there, its own wildcards quoted";
+    EXPECT_EQ(
+        detail::compile_select(s.select().where(s.c("name").like("1*[")), sqlite_dialect()).params,
+        (std::vector<value>{value("1[*][[]")}));
+    EXPECT_EQ(detail::compile_select(s.select().columns({"id"}).where(s.c("name").ilike("b%")),
+                                     mariadb_dialect())
+                  .sql,
+              "SELECT students.id FROM students WHERE LOWER(students.name) LIKE LOWER(?)");
+}
+
+} // namespace
+} // namespace tabella
