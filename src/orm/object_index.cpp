@@ -9,17 +9,13 @@ void object_index::insert(const void* first, std::size_t count, std::size_t stri
     const auto addr = reinterpret_cast<std::uintptr_t>(first);
     // Objects added one by one usually sit right after the ones added before them (the
     // store's chunks): extend the run inserted last.
-    if (last_ != 0) {
-        const auto last = runs_.find(last_);
-        run& r = last->second;
-        if (r.stride == stride && last->first + r.count * stride == addr &&
-            r.first_entry + r.count == entry) {
-            r.count += count;
-            return;
-        }
+    if (last_ && last_->stride == stride && last_first_ + last_->count * stride == addr &&
+        last_->first_entry + last_->count == entry) {
+        last_->count += count;
+        return;
     }
-    runs_.insert_or_assign(addr, run{count, stride, entry});
-    last_ = addr;
+    last_ = &runs_.insert_or_assign(addr, run{count, stride, entry}).first->second;
+    last_first_ = addr;
 }
 
 std::optional<std::uint32_t> object_index::find(const void* obj) const {

@@ -11,6 +11,12 @@ namespace tabella::detail {
 
 class object_index {
   public:
+    object_index() = default;
+    object_index(const object_index&) = delete; // last_ points into runs_
+    object_index& operator=(const object_index&) = delete;
+    object_index(object_index&&) noexcept = default; // map nodes move with the map
+    object_index& operator=(object_index&&) noexcept = default;
+
     /// Records `count` objects from `first`, `stride` bytes apart, as entries from `entry`.
     void insert(const void* first, std::size_t count, std::size_t stride, std::uint32_t entry);
     /// The entry of the object at `obj`, if recorded.
@@ -23,7 +29,8 @@ class object_index {
         std::uint32_t first_entry;
     };
     std::map<std::uintptr_t, run> runs_; // first address -> run
-    std::uintptr_t last_ = 0;            // first address of the run inserted last, or 0
+    run* last_ = nullptr;                // the run inserted last (map nodes do not move)
+    std::uintptr_t last_first_ = 0;      // ... and its first address
 };
 
 } // namespace tabella::detail
