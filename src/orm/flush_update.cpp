@@ -5,6 +5,7 @@
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace tabella::detail {
@@ -113,8 +114,15 @@ void send_deletes(statement_runner& run, const table_plan& plan) {
         params.clear();
     };
     // Where foreign keys are checked row by row, a statement ends with each level: the
-    // server may delete a statement's rows in any order (InnoDB: by key).
-    const bool split = run.capabilities().checks_foreign_keys_per_row;
+    // server may delete a statement's rows in any order (InnoDB: by key). So does a table
+    // whose rows cascade to rows of the same table: a database that cascades row by row
+    // (SQLite) would delete a row of the statement before reaching it, and the count of
+    // rows the statement deleted would fall short.
+    const bool cascades_to_itself =
+        std::any_of(m.relationships.begin(), m.relationships.end(), [&](const relationship& r) {
+            return &r.parent() == &m && r.on_delete == on_delete::cascade;
+        });
+    const bool split = run.capabilities().checks_foreign_keys_per_row || cascades_to_itself;
     auto level_end = plan.delete_levels.begin();
     for (std::size_t i = 0; i < plan.deletes.size(); ++i) {
         const auto e = plan.deletes[i];

@@ -4,11 +4,21 @@
 // (SQLAlchemy's post_update); a graph that cannot be ordered is a usage_error.
 #include "../support/correctness_fixture.hpp"
 
+#include <algorithm>
+
 namespace tabella::testing {
 
 struct tree_node {
     BOOST_HANA_DEFINE_STRUCT(tree_node, (std::optional<std::int64_t>, id),
                              (std::optional<tabella::ref<tree_node>>, parent), (std::string, name));
+};
+
+/// A tree whose subtrees go with their root.
+struct branch {
+    BOOST_HANA_DEFINE_STRUCT(branch, (std::optional<std::int64_t>, id),
+                             (std::optional<tabella::ref<branch, tabella::on_delete::cascade>>,
+                              parent),
+                             (int, depth));
 };
 
 struct dept;
@@ -40,6 +50,10 @@ struct tabella::table_traits<tabella::testing::tree_node> {
     static constexpr std::string_view name = "tree_nodes";
 };
 template <>
+struct tabella::table_traits<tabella::testing::branch> {
+    static constexpr std::string_view name = "branches";
+};
+template <>
 struct tabella::table_traits<tabella::testing::emp> {
     static constexpr std::string_view name = "emps";
 };
@@ -65,11 +79,11 @@ class orm_cycles : public correctness_test<B> {
     void SetUp() override {
         correctness_test<B>::SetUp();
         if (!this->engine_) return;
-        drop_all<tree_node, emp, dept>(this->eng());
-        create_all<tree_node, emp, dept>(this->eng());
+        drop_all<tree_node, branch, emp, dept>(this->eng());
+        create_all<tree_node, branch, emp, dept>(this->eng());
     }
     void TearDown() override {
-        if (this->engine_) drop_all<tree_node, emp, dept>(this->eng());
+        if (this->engine_) drop_all<tree_node, branch, emp, dept>(this->eng());
         correctness_test<B>::TearDown();
     }
     std::size_t updates_of(std::string_view table) const {
@@ -101,6 +115,41 @@ TYPED_TEST(orm_cycles, a_tree_of_100000_nodes_is_inserted_and_deleted_in_one_ses
     s.commit();
     EXPECT_EQ(this->count("tree_nodes"), 0);
     EXPECT_EQ(s.state_of(*at(0)), object_state::detached);
+}
+
+TYPED_TEST(orm_cycles, removing_a_root_cascades_through_the_tree_held_or_not) {
+    // Two trees of 1,023 branches (ten levels), the second stored after the first.
+    std::vector<std::int64_t> roots;
+    for (int tree = 0; tree < 2; ++tree) {
+        session s(this->eng());
+        branch& root = s.add(branch{std::nullopt, std::nullopt, 0});
+        std::vector<branch*> level{&root};
+        for (int depth = 1; depth < 10; ++depth) {
+            std::vector<branch*> next;
+            for (branch* b : level)
+                for (int k = 0; k < 2; ++k)
+                    next.push_back(
+                        &s.add(branch{std::nullopt, ref<branch, on_delete::cascade>(*b), depth}));
+            level = std::move(next);
+        }
+        s.commit();
+        roots.push_back(*root.id);
+    }
+    ASSERT_EQ(this->count("branches"), 2046);
+    // The session holds the whole first tree, and only the root of the second.
+    session s(this->eng());
+    const auto held = s.query<branch>().where(col(&branch::id) < roots[1]).all();
+    ASSERT_EQ(held.size(), 1023u);
+    branch* second_root = s.get<branch>(roots[1]);
+    ASSERT_NE(second_root, nullptr);
+    s.remove(*s.get<branch>(roots[0]));
+    s.remove(*second_root);
+    s.commit();
+    EXPECT_EQ(this->count("branches"), 0)
+        << "held subtrees removed by the session, the others by the database";
+    EXPECT_TRUE(std::all_of(held.begin(), held.end(), [&](branch* b) {
+        return s.state_of(*b) == object_state::detached;
+    })) << "every held branch went with its root";
 }
 
 TYPED_TEST(orm_cycles, two_tables_that_reference_each_other_are_flushed_with_a_post_update) {
