@@ -32,8 +32,9 @@ TEST(dialect_schema, indexes_are_named_after_table_and_columns_and_quoted_by_the
               "CREATE INDEX IF NOT EXISTS \"ix_people_Last_given\" ON people (\"Last\", given)");
     EXPECT_EQ(postgresql_dialect().create_index(t, t.indexes()[0]),
               "CREATE INDEX IF NOT EXISTS ix_people_email ON people (email)");
-    EXPECT_EQ(mariadb_dialect().create_index(t, t.indexes()[1]),
-              "CREATE INDEX IF NOT EXISTS `ix_people_Last_given` ON people (`Last`(384), given(384))");
+    EXPECT_EQ(
+        mariadb_dialect().create_index(t, t.indexes()[1]),
+        "CREATE INDEX IF NOT EXISTS `ix_people_Last_given` ON people (`Last`(384), given(384))");
     // InnoDB keys hold 3072 bytes: text columns beside others are indexed by a prefix.
     auto& events = m.add_table("events", {column("id", integer).primary_key(),
                                           column("title", text), column("at", timestamp),
