@@ -31,6 +31,8 @@ struct TABELLA_EXPORT query_spec {
     std::vector<const relationship*> parent_loads;
     /// load_children(): (child mapping, its relationship to T) whose children are loaded.
     std::vector<std::pair<const entity_mapping*, const relationship*>> child_loads;
+    /// join() / left_join(): T's relationships whose parents' tables are joined (true: LEFT).
+    std::vector<std::pair<const relationship*, bool>> joins;
 };
 
 /// Runs `spec` and returns the session's objects for the rows (tracked ones reused).
@@ -84,6 +86,20 @@ class query {
         return *this;
     }
 
+    /// Joins the table of the parent that the ref member `member` refers to, so that
+    /// where() and order_by() may name its columns:
+    /// `s.query<book>().join(&book::author_id).where(col(&author::name) == "Ann")`. The
+    /// result is still T's objects, each once (a ref is many-to-one).
+    template <class M>
+    query& join(M T::*member) {
+        return add_join(member, false);
+    }
+    /// The same as a LEFT JOIN: objects whose ref is empty are kept.
+    template <class M>
+    query& left_join(M T::*member) {
+        return add_join(member, true);
+    }
+
     /// Loads the parents that the ref member `member` of every object of the result refers
     /// to, in one more SELECT (a chunk of keys per statement) for the parents the session
     /// does not hold yet: afterwards `obj->member.get()` is the session's parent object, with
@@ -134,6 +150,16 @@ class query {
     }
 
   private:
+    template <class M>
+    query& add_join(M T::*member, bool left) {
+        static_assert(detail::ref_member<M>::value,
+                      "tabella: query<T>::join() takes a ref<P> (or std::optional<ref<P>>) "
+                      "member of T.");
+        spec_.joins.emplace_back(
+            &detail::mapping_of<T>().relationship_at(detail::member_index(member)), left);
+        return *this;
+    }
+
     detail::session_state* session_;
     detail::query_spec spec_;
 };

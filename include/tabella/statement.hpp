@@ -76,10 +76,24 @@ class TABELLA_EXPORT insert_statement {
     std::optional<on_conflict> conflict_;
 };
 
-/// SELECT columns FROM a table [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET m].
+/// A table joined to a SELECT: `JOIN other ON condition`, or LEFT JOIN.
+struct TABELLA_EXPORT join_clause {
+    std::string table;
+    condition on;
+    bool left = false;
+};
+
+/// SELECT columns FROM a table [JOIN ...] [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET m].
 class TABELLA_EXPORT select_statement {
   public:
     explicit select_statement(const table& t) noexcept : table_(&t) {}
+
+    /// `JOIN other ON on`: where() and order_by() may then name `other`'s columns; the
+    /// selected columns stay this table's unless columns() says otherwise.
+    select_statement& join(const table& other, condition on);
+    /// `LEFT JOIN other ON on`: rows without a match are kept.
+    select_statement& left_join(const table& other, condition on);
+    [[nodiscard]] const std::vector<join_clause>& joins() const noexcept { return joins_; }
 
     /// Adds a condition; several where() calls are joined with AND.
     select_statement& where(condition c);
@@ -103,6 +117,7 @@ class TABELLA_EXPORT select_statement {
     std::optional<std::int64_t> limit_;
     std::optional<std::int64_t> offset_;
     std::vector<std::string> columns_;
+    std::vector<join_clause> joins_;
 };
 
 /// UPDATE a table SET columns = values [WHERE ...] [RETURNING ...]:

@@ -109,6 +109,16 @@ void render_condition(const condition& cond, const dialect& d, compiled_statemen
     }
 }
 
+void render_joins(const std::vector<join_clause>& joins, const dialect& d,
+                  compiled_statement& out) {
+    for (const auto& j : joins) {
+        out.sql += j.left ? " LEFT JOIN " : " JOIN ";
+        d.append_identifier(out.sql, j.table);
+        out.sql += " ON ";
+        render_condition(j.on, d, out);
+    }
+}
+
 void render_order_limit(const std::vector<order_term>& order, std::optional<std::int64_t> limit,
                         std::optional<std::int64_t> offset, const dialect& d,
                         compiled_statement& out) {
@@ -142,6 +152,7 @@ compiled_statement compile_select(const select_statement& stmt, const dialect& d
     }
     out.sql += " FROM ";
     d.append_identifier(out.sql, t.name());
+    render_joins(stmt.joins(), d, out);
     if (stmt.where_clause()) {
         out.sql += " WHERE ";
         render_condition(*stmt.where_clause(), d, out);

@@ -34,6 +34,14 @@ select_statement& select_statement::where(condition c) {
     where_ = where_ ? *where_ && c : std::move(c);
     return *this;
 }
+select_statement& select_statement::join(const table& other, condition on) {
+    joins_.push_back({other.name(), std::move(on), false});
+    return *this;
+}
+select_statement& select_statement::left_join(const table& other, condition on) {
+    joins_.push_back({other.name(), std::move(on), true});
+    return *this;
+}
 select_statement& select_statement::order_by(order_term term) {
     order_.push_back(std::move(term));
     return *this;

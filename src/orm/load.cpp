@@ -92,7 +92,38 @@ std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared
 
 namespace {
 
-void apply_spec(select_statement& stmt, const query_spec& spec) {
+// The ON condition of a join along `r` of `m`: each ref column equals its parent's key column.
+condition join_condition(const entity_mapping& m, const relationship& r) {
+    const entity_mapping& parent = r.parent();
+    if (&parent == &m)
+        throw usage_error("query<" + m.struct_name +
+                          ">().join(): a ref to the same table needs "
+                          "a table alias, which queries do not have yet");
+    std::optional<condition> on;
+    for (std::size_t k = 0; k < r.width; ++k) {
+        const auto c =
+            column_expr(m.table.name(), m.table.columns()[r.column + k].name()) ==
+            column_expr(parent.table.name(), parent.table.columns()[parent.key_columns[k]].name());
+        on = on ? *on && c : c;
+    }
+    return *on;
+}
+
+// The joins of `spec` on `m`'s table.
+std::vector<join_clause> joins_of(const entity_mapping& m, const query_spec& spec) {
+    std::vector<join_clause> out;
+    for (const auto& [r, left] : spec.joins)
+        out.push_back({r->parent().table.name(), join_condition(m, *r), left});
+    return out;
+}
+
+void apply_spec(select_statement& stmt, const entity_mapping& m, const query_spec& spec) {
+    for (const auto& [r, left] : spec.joins) {
+        if (left)
+            stmt.left_join(r->parent().table, join_condition(m, *r));
+        else
+            stmt.join(r->parent().table, join_condition(m, *r));
+    }
     if (spec.where) stmt.where(*spec.where);
     for (const auto& o : spec.order) stmt.order_by(o);
     if (spec.limit) stmt.limit(*spec.limit);
@@ -104,7 +135,7 @@ void apply_spec(select_statement& stmt, const query_spec& spec) {
 std::vector<void*> run_query(session_state& s, const entity_mapping& m, const query_spec& spec) {
     s.autoflush();
     auto stmt = m.table.select();
-    apply_spec(stmt, spec);
+    apply_spec(stmt, m, spec);
     if (spec.for_update) s.begin(); // the locks last until the session's transaction ends
     auto q = compile_select(stmt, s.conn().dialect());
     if (spec.for_update) q.sql += s.conn().dialect().for_update_clause();
@@ -121,6 +152,7 @@ std::int64_t count_query(session_state& s, const entity_mapping& m, const query_
     const dialect& d = s.conn().dialect();
     compiled_statement q;
     q.sql = d.count_rows(m.table.name());
+    render_joins(joins_of(m, spec), d, q);
     if (spec.where) {
         q.sql += " WHERE ";
         render_condition(*spec.where, d, q);

@@ -159,3 +159,33 @@ TYPED_TEST(orm_navigation, children_of_an_object_the_session_does_not_hold_is_a_
 
 } // namespace
 } // namespace tabella::testing
+
+namespace tabella::testing {
+namespace {
+
+TYPED_TEST(orm_navigation, queries_filter_and_order_on_a_joined_parent) {
+    this->seed_library({2, 1, 0});
+    session s(this->eng());
+    auto of_a0 = s.query<book>()
+                     .join(&book::author_id)
+                     .where(col(&author::name) == "a0")
+                     .order_by(&book::title)
+                     .all();
+    ASSERT_EQ(of_a0.size(), 2u);
+    EXPECT_EQ(of_a0[0]->title, "a0-b0");
+    EXPECT_EQ(of_a0[1]->title, "a0-b1");
+    EXPECT_EQ(s.query<book>().join(&book::author_id).where(col(&author::name) != "a0").count(), 1);
+    auto by_author = s.query<book>()
+                         .join(&book::author_id)
+                         .order_by(col(&author::name).desc())
+                         .order_by(&book::title)
+                         .all();
+    ASSERT_EQ(by_author.size(), 3u);
+    EXPECT_EQ(by_author[0]->title, "a1-b0") << "ordered by the joined author's name";
+    EXPECT_EQ(s.query<book>().left_join(&book::author_id).count(), 3);
+    EXPECT_THROW((void)s.query<book>().join(&book::sequel_of).all(), usage_error)
+        << "a self-join needs an alias";
+}
+
+} // namespace
+} // namespace tabella::testing

@@ -368,3 +368,25 @@ TEST(dialect, like_between_and_column_comparisons) {
 
 } // namespace
 } // namespace tabella
+
+namespace tabella {
+namespace {
+
+TEST(dialect, joins_render_their_conditions_in_parameter_order) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const table& e = m.get_table("enrolment");
+    const auto stmt = e.select()
+                          .columns({"Course"})
+                          .join(s, e.c("student_id") == s.c("id") && s.c("age") > 3)
+                          .left_join(s, s.c("id") == e.c("student_id"))
+                          .where(s.c("name") == "Ann");
+    const auto pg = detail::compile_select(stmt, postgresql_dialect());
+    EXPECT_EQ(pg.sql, "SELECT enrolment.\"Course\" FROM enrolment JOIN students ON "
+                      "(enrolment.student_id = students.id AND students.age > $1) LEFT JOIN "
+                      "students ON students.id = enrolment.student_id WHERE students.name = $2");
+    EXPECT_EQ(pg.params, (std::vector<value>{value(3), value("Ann")}));
+}
+
+} // namespace
+} // namespace tabella

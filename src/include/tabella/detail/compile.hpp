@@ -12,6 +12,7 @@
 namespace tabella {
 class dialect;
 class select_statement;
+struct join_clause;
 class update_statement;
 class delete_statement;
 class table;
@@ -28,6 +29,8 @@ struct compiled_statement {
 
 /// Appends `cond` to out.sql, its values to out.params.
 void render_condition(const condition& cond, const dialect& d, compiled_statement& out);
+/// Appends " JOIN t ON ..." / " LEFT JOIN ..." for each of `joins`.
+void render_joins(const std::vector<join_clause>& joins, const dialect& d, compiled_statement& out);
 /// Appends ORDER BY / LIMIT / OFFSET clauses (nothing for empty ordering and no limits).
 void render_order_limit(const std::vector<order_term>& order, std::optional<std::int64_t> limit,
                         std::optional<std::int64_t> offset, const dialect& d,
