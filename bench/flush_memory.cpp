@@ -4,6 +4,7 @@
 // nothing; the last line is for scripts: flush_peak_increase_percent=<p>.
 // Usage: tabella_flush_memory [--rows=N] [--page-size=N] [--url=URL]
 //        (default: 1,000,000 rows, the session's default page size, a SQLite file in /tmp)
+#include "rss.hpp"
 #include "workload.hpp"
 
 #include <tabella/engine.hpp>
@@ -18,27 +19,9 @@
 
 namespace {
 
-// A "Vm...:   123 kB" line of /proc/self/status, in bytes.
-long long status_bytes(const std::string& field) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind(field + ":", 0) == 0)
-            return std::stoll(line.substr(field.size() + 1)) * 1024;
-    return -1;
-}
-
-// Resets VmHWM to the current RSS (Linux >= 4.0), so the next peak is the flush's own.
-bool reset_peak() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
-    clear.flush();
-    return static_cast<bool>(clear);
-}
-
-double mib(long long bytes) {
-    return static_cast<double>(bytes) / (1024.0 * 1024.0);
-}
+using tabella_bench::mib;
+using tabella_bench::reset_peak;
+using tabella_bench::status_bytes;
 
 struct options {
     std::size_t rows = 1'000'000;

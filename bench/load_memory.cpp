@@ -9,6 +9,8 @@
 
 #include <boost/hana/define_struct.hpp>
 
+#include "rss.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -33,25 +35,9 @@ struct tabella::table_traits<lm::student> {
 
 namespace {
 
-// A "Vm...:   123 kB" line of /proc/self/status, in bytes.
-long long status_bytes(const std::string& field) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind(field + ":", 0) == 0)
-            return std::stoll(line.substr(field.size() + 1)) * 1024;
-    return -1;
-}
-
-// Resets VmHWM to the current RSS (Linux >= 4.0), so the next peak is the load's own.
-void reset_peak() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
-}
-
-double mib(long long bytes) {
-    return static_cast<double>(bytes) / (1024.0 * 1024.0);
-}
+using tabella_bench::mib;
+using tabella_bench::reset_peak;
+using tabella_bench::status_bytes;
 
 // Peak RSS above the RSS before loading every row in a fresh session.
 long long load_peak(tabella::engine& eng, bool track_changes, std::size_t rows) {

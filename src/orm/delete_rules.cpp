@@ -45,11 +45,9 @@ class delete_rules {
         if (it == index.by_parent.end()) return;
         std::string buffer;
         for (const auto c : it->second) {
-            const bool live =
-                ct.states[c] == object_state::pending ||
-                (ct.states[c] == object_state::persistent && !(ct.marks[c] & mark_removing));
             // Children re-pointed (or emptied) since the index was built are not hers.
-            if (!live || ref_key(*ct.map, r, ct.objects[c], buffer) != pt.keys[e]) continue;
+            if (!is_live(ct, c) || ref_key(*ct.map, r, ct.objects[c], buffer) != pt.keys[e])
+                continue;
             switch (r.on_delete) {
             case on_delete::restrict:
                 refuse(pt, e, ct, c, r);

@@ -10,11 +10,6 @@
 namespace tabella::detail {
 namespace {
 
-bool is_live(const table_runtime& t, std::uint32_t e) {
-    return (t.states[e] == object_state::persistent || t.states[e] == object_state::pending) &&
-           !(t.marks[e] & mark_removing);
-}
-
 // The persistent object of `t` with row key `key`, or nullptr.
 void* tracked(const table_runtime& t, key_view key) {
     const auto e = t.identity.find(key);
@@ -41,6 +36,11 @@ void load_matching(session_state& s, const entity_mapping& m, const entity_mappi
 }
 
 } // namespace
+
+bool is_live(const table_runtime& t, std::uint32_t e) {
+    return (t.states[e] == object_state::persistent || t.states[e] == object_state::pending) &&
+           !(t.marks[e] & mark_removing);
+}
 
 std::optional<key_view> ref_key(const entity_mapping& m, const relationship& r, const void* child,
                                 std::string& buffer) {

@@ -21,6 +21,9 @@ namespace tabella::detail {
 class session_state;
 struct table_runtime;
 
+/// Entry `e` of `t` is a pending or persistent object not marked for removal.
+[[nodiscard]] bool is_live(const table_runtime& t, std::uint32_t e);
+
 /// The key (in the parent's encoding, general keys written into `buffer`) of the parent
 /// that relationship `r` of `child` refers to; nullopt for an empty optional ref or a
 /// parent without a key yet.

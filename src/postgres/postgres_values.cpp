@@ -265,13 +265,8 @@ std::vector<decoder> decoders_of(const pqxx::result& r, row_buffer& out,
 } // namespace
 
 void read_postgres_rows(const pqxx::result& r, row_buffer& out) {
-    std::vector<std::string> names;
-    const auto decoders = decoders_of(r, out, names);
-    const auto width = r.columns();
-    out.cells.reserve(out.cells.size() + r.size() * width);
-    for (const auto& row : r)
-        for (pqxx::row_size_type c = 0; c < width; ++c)
-            out.cells.push_back(decode(decoders[c], row[c], names[c]));
+    // One batch that never fills: every row stays in `out`.
+    read_postgres_rows(r, out, std::numeric_limits<std::size_t>::max(), [](row_buffer&) {});
 }
 
 void read_postgres_rows(const pqxx::result& r, row_buffer& out, std::size_t batch,
