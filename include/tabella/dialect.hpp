@@ -146,6 +146,9 @@ class TABELLA_EXPORT dialect {
                              bool case_insensitive) const;
     /// UPDATE ... RETURNING works (MariaDB has it for INSERT and DELETE only).
     [[nodiscard]] virtual bool returns_from_update() const noexcept { return true; }
+    /// ORDER BY ... NULLS FIRST / NULLS LAST is understood; when not, tabella sorts by a
+    /// NULL-ness key first.
+    [[nodiscard]] virtual bool orders_nulls() const noexcept { return true; }
     /// " RETURNING column", appended to an INSERT to read back what the database generated.
     [[nodiscard]] std::string returning(std::string_view column) const;
     /// " RETURNING first, more[0], more[1]...".

@@ -591,13 +591,11 @@ TABELLA_EXPORT void drop_tables(engine& eng, std::initializer_list<const entity_
 
 } // namespace detail
 
-/// `col(&student::age) >= 18`: a column of a mapped struct, for where() and order_by().
-template <class T, class M>
-[[nodiscard]] column_expr col(M T::*member) {
-    static_assert(detail::column_width<M>() == 1,
-                  "tabella: col() names one column; a ref to a composite key has several "
-                  "(<member>_<parent key column>): compare each of them by name.");
-    return detail::column_of(detail::mapping_of<T>(), detail::member_index(member));
+/// The Core table a mapped struct is stored in, for Core statements and subqueries:
+/// `tabella::select({tabella::literal(1)}).select_from(tabella::table_of<book>())`.
+template <class T>
+[[nodiscard]] const table& table_of() {
+    return detail::mapping_of<T>().table;
 }
 
 /// CREATE TABLE IF NOT EXISTS for each mapped struct, in the order given (parents first).

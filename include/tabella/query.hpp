@@ -5,9 +5,11 @@
 
 #include "tabella/expression.hpp"
 #include "tabella/mapping.hpp"
+#include "tabella/typed_column.hpp"
 
 #include <cstdint>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -33,15 +35,60 @@ struct TABELLA_EXPORT query_spec {
     std::vector<std::pair<const entity_mapping*, const relationship*>> child_loads;
     /// join() / left_join(): T's relationships whose parents' tables are joined (true: LEFT).
     std::vector<std::pair<const relationship*, bool>> joins;
+    /// select(): the expressions of a projection (empty: T's objects).
+    std::vector<expr> selected;
+    std::vector<expr> group;
+    std::optional<condition> having;
+    bool distinct = false;
+};
+
+/// One `column = value` of a bulk update, by column index of the mapping.
+struct TABELLA_EXPORT column_assignment {
+    std::size_t column;
+    value v;
 };
 
 /// Runs `spec` and returns the session's objects for the rows (tracked ones reused).
 [[nodiscard]] TABELLA_EXPORT std::vector<void*> run_query(session_state& s, const entity_mapping& m,
                                                           const query_spec& spec);
+/// Runs the projection `spec` (spec.selected, `width` expressions): its cells, row after row.
+[[nodiscard]] TABELLA_EXPORT std::vector<value> run_projection(session_state& s,
+                                                               const entity_mapping& m,
+                                                               const query_spec& spec,
+                                                               std::size_t width);
+/// UPDATE ... WHERE spec.where, the objects the session holds brought in line; the count of
+/// rows matched.
+TABELLA_EXPORT std::int64_t bulk_update(session_state& s, const entity_mapping& m,
+                                        const query_spec& spec,
+                                        std::vector<column_assignment> values);
+/// DELETE ... WHERE spec.where, the objects the session holds of those rows deleted.
+TABELLA_EXPORT std::int64_t bulk_delete(session_state& s, const entity_mapping& m,
+                                        const query_spec& spec);
+/// Throws conversion_error naming the projection's column `index`.
+[[noreturn]] TABELLA_EXPORT void projection_mismatch(std::size_t index, const char* what);
 /// SELECT count(*) for `spec`.
 [[nodiscard]] TABELLA_EXPORT std::int64_t count_query(session_state& s, const entity_mapping& m,
                                                       const query_spec& spec);
 } // namespace detail
+
+/// `tabella::set(&book::price, 0.0)`: one column of a bulk update, query<T>::update().
+template <class T>
+struct assignment {
+    detail::column_assignment column;
+};
+
+template <class T, class M, class V>
+[[nodiscard]] assignment<T> set(M T::*member, const V& v) {
+    static_assert(detail::column_width<M>() == 1,
+                  "tabella: set() names one column; a ref to a composite key has several");
+    static_assert(detail::comparable<M, V>() && !detail::is_expression<V>,
+                  "tabella: set(&T::member, v) takes a value of the member's type (or "
+                  "std::nullopt for an optional member)");
+    if constexpr (std::is_enum_v<V>)
+        return {{detail::member_index(member), value(static_cast<std::int64_t>(v))}};
+    else
+        return {{detail::member_index(member), value(v)}};
+}
 
 /// A query for objects of the mapped struct T, made by `session::query<T>()`.
 /// The objects it returns are owned by the session.
@@ -129,6 +176,67 @@ class query {
         return *this;
     }
 
+    /// Selects expressions instead of objects (a projection), read with tuples():
+    /// `.select(col(&book::author_id), tabella::count()).group_by(&book::author_id)`.
+    template <class... E>
+    query& select(const E&... expressions) {
+        static_assert((std::is_base_of_v<expr, E> && ...),
+                      "tabella: query<T>::select() takes expressions: col(&T::member), "
+                      "tabella::count(), tabella::sum(...)...");
+        spec_.selected = {static_cast<const expr&>(expressions)...};
+        return *this;
+    }
+    template <class M>
+    query& group_by(M T::*member) {
+        spec_.group.push_back(col(member));
+        return *this;
+    }
+    query& group_by(expr e) {
+        spec_.group.push_back(std::move(e));
+        return *this;
+    }
+    /// A condition on the groups; several having() calls are joined with AND.
+    query& having(condition c) {
+        spec_.having = spec_.having ? *spec_.having && c : std::move(c);
+        return *this;
+    }
+    /// SELECT DISTINCT, for projections.
+    query& distinct() {
+        spec_.distinct = true;
+        return *this;
+    }
+    /// The rows of the projection select() made, each as a std::tuple of Ts (one per
+    /// selected expression; std::optional<X> where it may be NULL). A value that does not
+    /// fit its type is a conversion_error. No object is loaded or tracked.
+    template <class... Ts>
+    [[nodiscard]] std::vector<std::tuple<Ts...>> tuples() const {
+        constexpr std::size_t width = sizeof...(Ts);
+        const auto cells = detail::run_projection(*session_, detail::mapping_of<T>(), spec_, width);
+        std::vector<std::tuple<Ts...>> out;
+        out.reserve(cells.size() / width);
+        for (std::size_t first = 0; first < cells.size(); first += width)
+            out.push_back([&]<std::size_t... I>(std::index_sequence<I...>) {
+                return std::tuple<Ts...>(cell_as<Ts>(cells[first + I], I)...);
+            }(std::index_sequence_for<Ts...>{}));
+        return out;
+    }
+
+    /// `UPDATE ... SET ... WHERE` (this query's where()) in one statement, after
+    /// autoflush; the objects of those rows that the session holds get the new values (as
+    /// SQLAlchemy's synchronize_session="fetch"). A version column is incremented.
+    /// Returns the count of rows matched.
+    template <class... A>
+    std::int64_t update(const assignment<T>& first, const A&... more) {
+        static_assert((std::is_same_v<A, assignment<T>> && ...),
+                      "tabella: query<T>::update() takes tabella::set(&T::member, value)");
+        return detail::bulk_update(*session_, detail::mapping_of<T>(), spec_,
+                                   {first.column, more.column...});
+    }
+    /// `DELETE ... WHERE` (this query's where()) in one statement, after autoflush; the
+    /// objects of those rows that the session holds become deleted (detached at commit).
+    /// Returns the count of rows deleted.
+    std::int64_t remove() { return detail::bulk_delete(*session_, detail::mapping_of<T>(), spec_); }
+
     /// Every matching object.
     [[nodiscard]] std::vector<T*> all() const {
         const auto raw = detail::run_query(*session_, detail::mapping_of<T>(), spec_);
@@ -150,6 +258,14 @@ class query {
     }
 
   private:
+    template <class V>
+    static V cell_as(const value& cell, std::size_t index) {
+        try {
+            return cell.template as<V>();
+        } catch (const conversion_error& err) {
+            detail::projection_mismatch(index, err.what());
+        }
+    }
     template <class M>
     query& add_join(M T::*member, bool left) {
         static_assert(detail::ref_member<M>::value,

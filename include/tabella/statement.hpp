@@ -83,11 +83,18 @@ struct TABELLA_EXPORT join_clause {
     bool left = false;
 };
 
-/// SELECT columns FROM a table [JOIN ...] [WHERE ...] [ORDER BY ...] [LIMIT n] [OFFSET m].
+/// SELECT columns FROM a table [JOIN ...] [WHERE ...] [GROUP BY ...] [HAVING ...]
+/// [ORDER BY ...] [LIMIT n] [OFFSET m]. Made by `table::select()` (every column of the
+/// table) or by `tabella::select({expressions...}).select_from(table)`.
 class TABELLA_EXPORT select_statement {
   public:
     explicit select_statement(const table& t) noexcept : table_(&t) {}
+    /// Selects these expressions; FROM is select_from()'s table, or else the table of the
+    /// first column they name.
+    explicit select_statement(std::vector<expr> selected) : selected_(std::move(selected)) {}
 
+    /// The table of the FROM clause.
+    select_statement& select_from(const table& t);
     /// `JOIN other ON on`: where() and order_by() may then name `other`'s columns; the
     /// selected columns stay this table's unless columns() says otherwise.
     select_statement& join(const table& other, condition on);
@@ -97,28 +104,49 @@ class TABELLA_EXPORT select_statement {
 
     /// Adds a condition; several where() calls are joined with AND.
     select_statement& where(condition c);
+    /// Adds a GROUP BY expression.
+    select_statement& group_by(expr e);
+    /// Adds a condition on the groups; several having() calls are joined with AND.
+    select_statement& having(condition c);
+    /// SELECT DISTINCT.
+    select_statement& distinct();
     select_statement& order_by(order_term term);
     select_statement& limit(std::int64_t n);
     select_statement& offset(std::int64_t n);
-    /// Selects only these columns (default: all columns of the table).
+    /// Selects only these columns of the table (default: all of them).
     select_statement& columns(std::vector<std::string> names);
 
-    [[nodiscard]] const table& target() const noexcept { return *table_; }
+    /// The FROM table, or nullptr for a statement made from expressions alone.
+    [[nodiscard]] const table* from_table() const noexcept { return table_; }
+    /// The FROM table; a usage_error when there is none.
+    [[nodiscard]] const table& target() const;
+    [[nodiscard]] const std::vector<expr>& selected() const noexcept { return selected_; }
     [[nodiscard]] const std::optional<condition>& where_clause() const noexcept { return where_; }
+    [[nodiscard]] const std::vector<expr>& grouping() const noexcept { return group_; }
+    [[nodiscard]] const std::optional<condition>& having_clause() const noexcept { return having_; }
+    [[nodiscard]] bool is_distinct() const noexcept { return distinct_; }
     [[nodiscard]] const std::vector<order_term>& ordering() const noexcept { return order_; }
     [[nodiscard]] std::optional<std::int64_t> limit_count() const noexcept { return limit_; }
     [[nodiscard]] std::optional<std::int64_t> offset_count() const noexcept { return offset_; }
     [[nodiscard]] const std::vector<std::string>& column_names() const noexcept { return columns_; }
 
   private:
-    const table* table_;
+    const table* table_ = nullptr;
+    std::vector<expr> selected_;
     std::optional<condition> where_;
+    std::vector<expr> group_;
+    std::optional<condition> having_;
+    bool distinct_ = false;
     std::vector<order_term> order_;
     std::optional<std::int64_t> limit_;
     std::optional<std::int64_t> offset_;
     std::vector<std::string> columns_;
     std::vector<join_clause> joins_;
 };
+
+/// `SELECT expressions...`: `tabella::select({students.c("lastname"), tabella::count()})
+/// .select_from(students).group_by(students.c("lastname"))`.
+[[nodiscard]] TABELLA_EXPORT select_statement select(std::vector<expr> columns);
 
 /// UPDATE a table SET columns = values [WHERE ...] [RETURNING ...]:
 /// `students.update().where(students.c("id") == 1).values({{"name", "Robert"}})`. Without
@@ -132,6 +160,8 @@ class TABELLA_EXPORT update_statement {
     /// The columns to set and their values (bound as parameters); replaces earlier ones.
     /// An unknown column is a usage_error.
     update_statement& values(param_set values);
+    /// Sets `column` to an expression of the row's columns: `set("price", t.c("price") * 2)`.
+    update_statement& set(std::string column, expr e);
     /// Returns these columns of every updated row (where the database can: not MariaDB,
     /// a usage_error there).
     update_statement& returning(std::vector<std::string> columns);
@@ -139,12 +169,17 @@ class TABELLA_EXPORT update_statement {
     [[nodiscard]] const table& target() const noexcept { return *table_; }
     [[nodiscard]] const std::optional<condition>& where_clause() const noexcept { return where_; }
     [[nodiscard]] const param_set& assignments() const noexcept { return values_; }
+    [[nodiscard]] const std::vector<std::pair<std::string, expr>>&
+    expression_assignments() const noexcept {
+        return expressions_;
+    }
     [[nodiscard]] const std::vector<std::string>& returned() const noexcept { return returning_; }
 
   private:
     const table* table_;
     std::optional<condition> where_;
     param_set values_;
+    std::vector<std::pair<std::string, expr>> expressions_;
     std::vector<std::string> returning_;
 };
 

@@ -1,4 +1,4 @@
-// SELECT and condition rendering; client-side checks of values against column types.
+// SELECT statements; client-side checks of values against column types.
 #include "tabella/detail/compile.hpp"
 
 #include "tabella/detail/condition_node.hpp"
@@ -13,101 +13,52 @@
 namespace tabella::detail {
 namespace {
 
-void append_column(const std::string& table, const std::string& column, const dialect& d,
-                   std::string& out) {
-    d.append_identifier(out, table);
-    out += '.';
-    d.append_identifier(out, column);
+// The table of the first column an expression names, or nullptr.
+const std::string* first_table(const expr_node& e) {
+    if (e.kind == expr_kind::column) return &e.table;
+    for (const auto& a : e.args)
+        if (const auto* t = first_table(a.node())) return t;
+    return nullptr;
 }
 
-void append_param(value v, const dialect& d, compiled_statement& out) {
-    out.params.push_back(std::move(v));
-    d.append_placeholder(out.sql, out.params.size());
-}
-
-std::string_view comparison_sql(condition_op op) {
-    switch (op) {
-    case condition_op::eq:
-        return " = ";
-    case condition_op::ne:
-        return " != ";
-    case condition_op::lt:
-        return " < ";
-    case condition_op::le:
-        return " <= ";
-    case condition_op::gt:
-        return " > ";
-    case condition_op::ge:
-        return " >= ";
-    default:
-        return "";
-    }
-}
-
-void render_in(const condition_node& n, const dialect& d, compiled_statement& out) {
-    if (n.operands.empty()) {
-        out.sql += "(1 = 0)"; // x IN () is not valid SQL; it would be false
+void render_select_list(const select_statement& stmt, const dialect& d, compiled_statement& out) {
+    if (!stmt.selected().empty()) {
+        for (std::size_t i = 0; i < stmt.selected().size(); ++i) {
+            if (i) out.sql += ", ";
+            const expr_node& e = stmt.selected()[i].node();
+            render_expr(e, d, out);
+            if (e.kind == expr_kind::labeled) {
+                out.sql += " AS ";
+                d.append_identifier(out.sql, e.name);
+            }
+        }
         return;
     }
-    append_column(n.table, n.column, d, out.sql);
-    out.sql += " IN (";
-    for (std::size_t i = 0; i < n.operands.size(); ++i) {
+    const table& t = stmt.target();
+    const auto& names = stmt.column_names();
+    const std::size_t n = names.empty() ? t.columns().size() : names.size();
+    for (std::size_t i = 0; i < n; ++i) {
         if (i) out.sql += ", ";
-        append_param(n.operands[i], d, out);
+        d.append_identifier(out.sql, t.name());
+        out.sql += '.';
+        d.append_identifier(out.sql, names.empty() ? t.columns()[i].name() : names[i]);
     }
-    out.sql += ')';
+}
+
+void render_from(const select_statement& stmt, const dialect& d, compiled_statement& out) {
+    const std::string* from = stmt.from_table() ? &stmt.from_table()->name() : nullptr;
+    for (std::size_t i = 0; !from && i < stmt.selected().size(); ++i)
+        from = first_table(stmt.selected()[i].node());
+    if (!from) {
+        if (!stmt.joins().empty())
+            throw usage_error("select(): a join needs a FROM table (select_from())");
+        return;
+    }
+    out.sql += " FROM ";
+    d.append_identifier(out.sql, *from);
 }
 
 } // namespace
-
-void render_condition(const condition& cond, const dialect& d, compiled_statement& out) {
-    const condition_node& n = cond.node();
-    switch (n.op) {
-    case condition_op::and_:
-    case condition_op::or_:
-        out.sql += '(';
-        render_condition(n.children[0], d, out);
-        out.sql += n.op == condition_op::and_ ? " AND " : " OR ";
-        render_condition(n.children[1], d, out);
-        out.sql += ')';
-        return;
-    case condition_op::not_:
-        out.sql += "NOT (";
-        render_condition(n.children[0], d, out);
-        out.sql += ')';
-        return;
-    case condition_op::is_null:
-    case condition_op::is_not_null:
-        append_column(n.table, n.column, d, out.sql);
-        out.sql += n.op == condition_op::is_null ? " IS NULL" : " IS NOT NULL";
-        return;
-    case condition_op::in:
-        render_in(n, d, out);
-        return;
-    case condition_op::like:
-    case condition_op::ilike: {
-        std::string column;
-        append_column(n.table, n.column, d, column);
-        d.append_like(out.sql, out.params, column, n.operands.at(0).as<std::string>(),
-                      n.op == condition_op::ilike);
-        return;
-    }
-    case condition_op::between:
-        append_column(n.table, n.column, d, out.sql);
-        out.sql += " BETWEEN ";
-        append_param(n.operands.at(0), d, out);
-        out.sql += " AND ";
-        append_param(n.operands.at(1), d, out);
-        return;
-    default:
-        append_column(n.table, n.column, d, out.sql);
-        out.sql += comparison_sql(n.op);
-        if (!n.other_column.empty())
-            append_column(n.other_table, n.other_column, d, out.sql);
-        else
-            append_param(n.operands.at(0), d, out);
-    }
-}
 
 void render_joins(const std::vector<join_clause>& joins, const dialect& d,
                   compiled_statement& out) {
@@ -119,45 +70,29 @@ void render_joins(const std::vector<join_clause>& joins, const dialect& d,
     }
 }
 
-void render_order_limit(const std::vector<order_term>& order, std::optional<std::int64_t> limit,
-                        std::optional<std::int64_t> offset, const dialect& d,
-                        compiled_statement& out) {
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        out.sql += i ? ", " : " ORDER BY ";
-        append_column(order[i].table, order[i].column, d, out.sql);
-        if (order[i].descending) out.sql += " DESC";
-    }
-    if (limit || offset) {
-        // OFFSET alone is not valid SQLite; an unbounded LIMIT works on every dialect.
-        out.sql += " LIMIT ";
-        append_param(limit.value_or(std::numeric_limits<std::int64_t>::max()), d, out);
-    }
-    if (offset) {
-        out.sql += " OFFSET ";
-        append_param(*offset, d, out);
-    }
-}
-
-compiled_statement compile_select(const select_statement& stmt, const dialect& d) {
-    const table& t = stmt.target();
-    compiled_statement out;
-    out.sql = "SELECT ";
-    const auto& names = stmt.column_names();
-    const std::size_t n = names.empty() ? t.columns().size() : names.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i) out.sql += ", ";
-        const std::string& name =
-            names.empty() ? t.columns()[i].name() : t.get_column(names[i]).name();
-        append_column(t.name(), name, d, out.sql);
-    }
-    out.sql += " FROM ";
-    d.append_identifier(out.sql, t.name());
+void append_select(const select_statement& stmt, const dialect& d, compiled_statement& out) {
+    out.sql += stmt.is_distinct() ? "SELECT DISTINCT " : "SELECT ";
+    render_select_list(stmt, d, out);
+    render_from(stmt, d, out);
     render_joins(stmt.joins(), d, out);
     if (stmt.where_clause()) {
         out.sql += " WHERE ";
         render_condition(*stmt.where_clause(), d, out);
     }
+    for (std::size_t i = 0; i < stmt.grouping().size(); ++i) {
+        out.sql += i ? ", " : " GROUP BY ";
+        render_expr(stmt.grouping()[i].node(), d, out);
+    }
+    if (stmt.having_clause()) {
+        out.sql += " HAVING ";
+        render_condition(*stmt.having_clause(), d, out);
+    }
     render_order_limit(stmt.ordering(), stmt.limit_count(), stmt.offset_count(), d, out);
+}
+
+compiled_statement compile_select(const select_statement& stmt, const dialect& d) {
+    compiled_statement out;
+    append_select(stmt, d, out);
     return out;
 }
 

@@ -1,6 +1,7 @@
 // UPDATE and DELETE by criteria: SQL text and bound parameters.
 #include "tabella/detail/compile.hpp"
 
+#include "tabella/detail/condition_node.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 #include "tabella/metadata.hpp"
@@ -29,7 +30,9 @@ void render_returning(const table& t, const std::vector<std::string>& columns, c
 compiled_statement compile_update(const update_statement& stmt, const dialect& d) {
     const table& t = stmt.target();
     const auto& items = stmt.assignments().items();
-    if (items.empty()) throw usage_error("update of '" + t.name() + "': no values() to set");
+    const auto& expressions = stmt.expression_assignments();
+    if (items.empty() && expressions.empty())
+        throw usage_error("update of '" + t.name() + "': no values() to set");
     if (!stmt.returned().empty() && !d.returns_from_update())
         throw usage_error("update of '" + t.name() + "': " + std::string(d.name()) +
                           " cannot return rows from an UPDATE (returning() is for DELETE "
@@ -45,6 +48,12 @@ compiled_statement compile_update(const update_statement& stmt, const dialect& d
         out.sql += " = ";
         out.params.push_back(items[i].second);
         d.append_placeholder(out.sql, out.params.size());
+    }
+    for (std::size_t i = 0; i < expressions.size(); ++i) {
+        out.sql += i || !items.empty() ? ", " : " SET ";
+        d.append_identifier(out.sql, t.get_column(expressions[i].first).name());
+        out.sql += " = ";
+        render_expr(expressions[i].second.node(), d, out);
     }
     render_where(stmt.where_clause(), d, out);
     render_returning(t, stmt.returned(), d, out);

@@ -30,6 +30,31 @@ insert_statement& insert_statement::values(std::vector<param_set> rows) {
     return *this;
 }
 
+select_statement select(std::vector<expr> columns) {
+    if (columns.empty()) throw usage_error("select(): no expressions given");
+    return select_statement(std::move(columns));
+}
+
+const table& select_statement::target() const {
+    if (!table_) throw usage_error("select(): the statement has no FROM table (select_from())");
+    return *table_;
+}
+select_statement& select_statement::select_from(const table& t) {
+    table_ = &t;
+    return *this;
+}
+select_statement& select_statement::group_by(expr e) {
+    group_.push_back(std::move(e));
+    return *this;
+}
+select_statement& select_statement::having(condition c) {
+    having_ = having_ ? *having_ && c : std::move(c);
+    return *this;
+}
+select_statement& select_statement::distinct() {
+    distinct_ = true;
+    return *this;
+}
 select_statement& select_statement::where(condition c) {
     where_ = where_ ? *where_ && c : std::move(c);
     return *this;
@@ -57,7 +82,7 @@ select_statement& select_statement::offset(std::int64_t n) {
     return *this;
 }
 select_statement& select_statement::columns(std::vector<std::string> names) {
-    for (const auto& n : names) (void)table_->get_column(n); // unknown names fail here
+    for (const auto& n : names) (void)target().get_column(n); // unknown names fail here
     columns_ = std::move(names);
     return *this;
 }
@@ -83,6 +108,11 @@ insert_statement& insert_statement::on_conflict_do_update(std::vector<std::strin
 
 update_statement& update_statement::where(condition c) {
     where_ = where_ ? *where_ && c : std::move(c);
+    return *this;
+}
+update_statement& update_statement::set(std::string column, expr e) {
+    (void)table_->get_column(column); // an unknown name fails here
+    expressions_.emplace_back(std::move(column), std::move(e));
     return *this;
 }
 update_statement& update_statement::values(param_set values) {

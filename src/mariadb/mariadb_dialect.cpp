@@ -30,6 +30,7 @@ class mariadb_dialect_impl final : public dialect {
 
     // MariaDB 10.11 returns rows from INSERT and DELETE, not from UPDATE.
     bool returns_from_update() const noexcept override { return false; }
+    bool orders_nulls() const noexcept override { return false; }
 
     // A conflict on any unique key. Skipping sets a column to itself (not INSERT IGNORE,
     // which would also turn other errors, such as NOT NULL violations, into warnings).

@@ -117,7 +117,9 @@ std::vector<join_clause> joins_of(const entity_mapping& m, const query_spec& spe
     return out;
 }
 
-void apply_spec(select_statement& stmt, const entity_mapping& m, const query_spec& spec) {
+} // namespace
+
+void apply_query_spec(select_statement& stmt, const entity_mapping& m, const query_spec& spec) {
     for (const auto& [r, left] : spec.joins) {
         if (left)
             stmt.left_join(r->parent().table, join_condition(m, *r));
@@ -125,17 +127,21 @@ void apply_spec(select_statement& stmt, const entity_mapping& m, const query_spe
             stmt.join(r->parent().table, join_condition(m, *r));
     }
     if (spec.where) stmt.where(*spec.where);
+    for (const auto& g : spec.group) stmt.group_by(g);
+    if (spec.having) stmt.having(*spec.having);
+    if (spec.distinct) stmt.distinct();
     for (const auto& o : spec.order) stmt.order_by(o);
     if (spec.limit) stmt.limit(*spec.limit);
     if (spec.offset) stmt.offset(*spec.offset);
 }
 
-} // namespace
-
 std::vector<void*> run_query(session_state& s, const entity_mapping& m, const query_spec& spec) {
+    if (!spec.selected.empty())
+        throw usage_error("query<" + m.struct_name +
+                          ">(): select() makes a projection; read it with tuples<...>()");
     s.autoflush();
     auto stmt = m.table.select();
-    apply_spec(stmt, m, spec);
+    apply_query_spec(stmt, m, spec);
     if (spec.for_update) s.begin(); // the locks last until the session's transaction ends
     auto q = compile_select(stmt, s.conn().dialect());
     if (spec.for_update) q.sql += s.conn().dialect().for_update_clause();
@@ -151,6 +157,16 @@ std::int64_t count_query(session_state& s, const entity_mapping& m, const query_
     s.autoflush();
     const dialect& d = s.conn().dialect();
     compiled_statement q;
+    if (!spec.selected.empty() || !spec.group.empty() || spec.distinct) { // count its rows
+        select_statement inner =
+            spec.selected.empty() ? m.table.select() : select_statement(spec.selected);
+        inner.select_from(m.table);
+        apply_query_spec(inner, m, spec);
+        q.sql = "SELECT COUNT(*) FROM (";
+        append_select(inner, d, q);
+        q.sql += ") counted";
+        return s.conn().execute_sql(q.sql, q.params).scalar<std::int64_t>();
+    }
     q.sql = d.count_rows(m.table.name());
     render_joins(joins_of(m, spec), d, q);
     if (spec.where) {

@@ -138,6 +138,9 @@ class session_state {
 
     /// Opens the session's transaction (or its SAVEPOINT in the caller's) unless open.
     void begin();
+    /// The number of a write sent outside a flush (a bulk UPDATE or DELETE), for
+    /// table_runtime::written_at: a rollback past it reloads what it wrote.
+    epoch stamp_write() noexcept { return ++epoch_; }
 
     /// Which children collections are loaded, and indexes of children by parent.
     [[nodiscard]] relation_cache& relations() noexcept { return relations_; }
@@ -183,6 +186,9 @@ std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const co
 /// The same for a prepared statement of the session, with `params` bound as they are.
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared_statement& stmt,
                              std::span<const param_ref> params);
+
+/// Adds the joins, where, group by, having, order and limits of `spec` to `stmt`.
+void apply_query_spec(select_statement& stmt, const entity_mapping& m, const query_spec& spec);
 
 /// Reloads the rows of `entries` into their objects (batched SELECT ... WHERE key IN);
 /// entries whose row is gone are detached.

@@ -390,3 +390,82 @@ TEST(dialect, joins_render_their_conditions_in_parameter_order) {
 
 } // namespace
 } // namespace tabella
+
+namespace tabella {
+namespace {
+
+TEST(dialect, aggregates_group_by_having_and_labels) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const auto stmt = tabella::select({s.c("name"), tabella::count(),
+                                       tabella::sum(s.c("score") * 2).label("Total")})
+                          .select_from(s)
+                          .where(s.c("age") > 3)
+                          .group_by(s.c("name"))
+                          .having(tabella::count() > 1)
+                          .order_by(tabella::count().desc());
+    const auto pg = detail::compile_select(stmt, postgresql_dialect());
+    EXPECT_EQ(pg.sql, "SELECT students.name, COUNT(*), SUM((students.score * $1)) AS \"Total\" "
+                      "FROM students WHERE students.age > $2 GROUP BY students.name HAVING "
+                      "COUNT(*) > $3 ORDER BY COUNT(*) DESC");
+    EXPECT_EQ(pg.params, (std::vector<value>{value(2), value(3), value(1)}));
+    EXPECT_EQ(detail::compile_select(tabella::select({tabella::count(distinct(s.c("age"))),
+                                                      tabella::coalesce(s.c("score"), 0.5),
+                                                      tabella::lower(s.c("name"))}),
+                                     sqlite_dialect())
+                  .sql,
+              "SELECT COUNT(DISTINCT students.age), COALESCE(students.score, ?), "
+              "LOWER(students.name) FROM students");
+    EXPECT_EQ(detail::compile_select(s.select().columns({"id"}).distinct(), mariadb_dialect()).sql,
+              "SELECT DISTINCT students.id FROM students");
+}
+
+TEST(dialect, subqueries_share_the_outer_statements_parameter_numbers) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const table& e = m.get_table("enrolment");
+    const auto stmt =
+        s.select()
+            .columns({"id"})
+            .where(s.c("age") > 1)
+            .where(s.c("id").in_(tabella::select({e.c("student_id")}).where(e.c("paid") == true)))
+            .where(tabella::exists(
+                tabella::select({e.c("Course")}).where(e.c("student_id") == s.c("id"))))
+            .limit(4);
+    const auto pg = detail::compile_select(stmt, postgresql_dialect());
+    EXPECT_EQ(pg.sql, "SELECT students.id FROM students WHERE ((students.age > $1 AND students.id "
+                      "IN (SELECT enrolment.student_id FROM enrolment WHERE enrolment.paid = $2)) "
+                      "AND EXISTS (SELECT enrolment.\"Course\" FROM enrolment WHERE "
+                      "enrolment.student_id = students.id)) LIMIT $3");
+    EXPECT_EQ(pg.params, (std::vector<value>{value(1), value(true), value(4)}));
+}
+
+TEST(dialect, nulls_first_and_last_are_emulated_where_the_database_lacks_them) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const auto stmt = s.select()
+                          .columns({"id"})
+                          .order_by(s.c("age").desc().nulls_last())
+                          .order_by(s.c("score").asc().nulls_first());
+    EXPECT_EQ(detail::compile_select(stmt, postgresql_dialect()).sql,
+              "SELECT students.id FROM students ORDER BY students.age DESC NULLS LAST, "
+              "students.score NULLS FIRST");
+    EXPECT_EQ(detail::compile_select(stmt, mariadb_dialect()).sql,
+              "SELECT students.id FROM students ORDER BY CASE WHEN students.age IS NULL THEN 1 "
+              "ELSE 0 END, students.age DESC, CASE WHEN students.score IS NULL THEN 0 ELSE 1 END, "
+              "students.score");
+}
+
+TEST(dialect, update_sets_expressions_after_values) {
+    const metadata m = sample();
+    const table& s = m.get_table("students");
+    const auto q = detail::compile_update(
+        s.update().values({{"name", "x"}}).set("age", s.c("age") + 1).where(s.c("id") == 3),
+        postgresql_dialect());
+    EXPECT_EQ(q.sql, "UPDATE students SET name = $1, age = (students.age + $2) WHERE "
+                     "students.id = $3");
+    EXPECT_EQ(q.params, (std::vector<value>{value("x"), value(1), value(3)}));
+}
+
+} // namespace
+} // namespace tabella

@@ -27,6 +27,10 @@ struct compiled_statement {
     std::vector<value> params;
 };
 
+struct expr_node;
+
+/// Appends `e` to out.sql, its values to out.params.
+void render_expr(const expr_node& e, const dialect& d, compiled_statement& out);
 /// Appends `cond` to out.sql, its values to out.params.
 void render_condition(const condition& cond, const dialect& d, compiled_statement& out);
 /// Appends " JOIN t ON ..." / " LEFT JOIN ..." for each of `joins`.
@@ -35,6 +39,8 @@ void render_joins(const std::vector<join_clause>& joins, const dialect& d, compi
 void render_order_limit(const std::vector<order_term>& order, std::optional<std::int64_t> limit,
                         std::optional<std::int64_t> offset, const dialect& d,
                         compiled_statement& out);
+/// Appends the full SELECT to `out` (a subquery shares the outer statement's parameters).
+void append_select(const select_statement& stmt, const dialect& d, compiled_statement& out);
 /// The full SELECT.
 [[nodiscard]] compiled_statement compile_select(const select_statement& stmt, const dialect& d);
 

@@ -1,0 +1,17 @@
+// Two members' columns of different kinds compared: a string with a number.
+// expect: col(&T::member) compared with a value of another type
+#include <tabella/session.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+struct book {
+    BOOST_HANA_DEFINE_STRUCT(book, (std::int64_t, id), (double, price), (std::string, title));
+};
+template <>
+struct tabella::table_traits<book> {
+    static constexpr std::string_view name = "books";
+};
+
+tabella::condition misuse() {
+    return tabella::col(&book::title) < tabella::col(&book::price);
+}
