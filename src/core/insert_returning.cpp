@@ -58,8 +58,13 @@ class returning_inserter {
         if (key_sent_)
             for (std::size_t i = 0; i < count; ++i)
                 keys_[first + i] = row(key_columns_, {value::from_ref(flat[i * n + *key_sent_])});
-        if (!send_matched(first, count, flat))
-            for (std::size_t i = 0; i < count; ++i) send_one(first + i, flat.subspan(i * n, n));
+        if (send_matched(first, count, flat)) return;
+        if (run_.echo().enabled())
+            run_.echo().line("-- " + s_.target->name() +
+                             ": the rows RETURNING gave back cannot be matched to the rows "
+                             "sent (changed by the database, or not told apart by the columns "
+                             "an upsert returns as sent); one INSERT ... RETURNING per row");
+        for (std::size_t i = 0; i < count; ++i) send_one(first + i, flat.subspan(i * n, n));
     }
 
     [[nodiscard]] statement_runner& runner() noexcept { return run_; }
@@ -85,7 +90,7 @@ class returning_inserter {
         keyed_.clear();
         for (std::size_t i = 0; i < count; ++i)
             for (const auto c : matched_) keyed_.push_back(flat[i * n + c]);
-        if (!keyed_rows_tell_apart(flat, n, keyed_, width)) return false;
+        if (width < n && !keyed_rows_tell_apart(flat, n, keyed_, width)) return false;
         const dialect& d = run_.sql_dialect();
         std::string sql = d.insert(s_.target->name(), s_.names, count);
         if (stmt_.conflict()) d.append_on_conflict(sql, *stmt_.conflict(), s_.names);

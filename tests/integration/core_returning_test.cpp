@@ -119,6 +119,23 @@ TYPED_TEST(core_returning, upsert_returns_inserted_and_updated_rows_in_parameter
         "B");
 }
 
+TYPED_TEST(core_returning, upsert_rows_its_returned_columns_cannot_tell_apart_go_one_by_one) {
+    const auto& s = this->students();
+    auto conn = this->eng().connect();
+    // The key is generated, so only `name` comes back as sent: equal in both rows.
+    const std::vector<param_set> rows{{{"name", "same"}, {"age", 1}},
+                                      {{"name", "same"}, {"age", 2}}};
+    auto r = conn.execute(
+        s.insert().values(rows).on_conflict_do_update({"id"}, {"name"}).returning({"id", "age"}));
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].template get<int>("age"), 1);
+    EXPECT_EQ(r[1].template get<int>("age"), 2);
+    for (std::size_t i = 0; i < 2; ++i)
+        EXPECT_EQ(conn.execute(s.select().where(s.c("id") == r[i]["id"])).one()["age"],
+                  r[i]["age"]);
+    EXPECT_EQ(this->inserts_sent(), 2u) << "one statement per row";
+}
+
 TYPED_TEST(core_returning, upsert_that_skips_returns_only_the_rows_it_inserts) {
     const auto& s = this->students();
     auto conn = this->eng().connect();
