@@ -144,6 +144,11 @@ class TABELLA_EXPORT dialect {
     virtual void append_like(std::string& sql, std::vector<value>& params,
                              std::string_view column_sql, const std::string& pattern,
                              bool case_insensitive) const;
+    /// An INSERT with append_on_conflict's skipping clause (no update columns) and
+    /// RETURNING returns the stored row of each row it skipped, not nothing (MariaDB, which
+    /// skips by setting a column to itself): the rows returned cannot tell inserted from
+    /// skipped.
+    [[nodiscard]] virtual bool returns_skipped_rows() const noexcept { return false; }
     /// UPDATE ... RETURNING works (MariaDB has it for INSERT and DELETE only).
     [[nodiscard]] virtual bool returns_from_update() const noexcept { return true; }
     /// ORDER BY ... NULLS FIRST / NULLS LAST is understood; when not, tabella sorts by a

@@ -86,9 +86,11 @@ class TABELLA_EXPORT result {
     /// Primary key of the row a single-row INSERT inserted, as a row: `{1}`.
     /// Throws usage_error for other statements, or when several rows were inserted.
     [[nodiscard]] const row& inserted_primary_key() const;
-    /// Primary keys of every row an executemany INSERT inserted, in parameter-set order.
-    /// Throws usage_error when the keys are unknown (multi-VALUES inserts: the databases
-    /// do not promise which key belongs to which row; use the ORM session for that).
+    /// Primary keys of every row an executemany INSERT inserted, in parameter-set order
+    /// (an empty row for a parameter set an upsert skipped); for a multi-VALUES INSERT
+    /// when its returning() names the key (or every row sends it). Throws usage_error when
+    /// the keys are unknown (multi-VALUES inserts without returning(): the databases do not
+    /// promise which key belongs to which row).
     [[nodiscard]] const std::vector<row>& inserted_primary_key_rows() const;
 
   private:

@@ -146,6 +146,27 @@ class TABELLA_EXPORT session {
                       "std::move(vector) or a temporary, then use the span add_all() returns.");
     }
 
+    /// SQLAlchemy's Session.merge: copies the members of `obj`, an object the session need
+    /// not hold (detached, or made by the program), into the session's object for the same
+    /// primary key and returns that object. The session's object is the one it holds for
+    /// the key, else the one loaded from the key's row (one SELECT after autoflush, as
+    /// get() does), else a new pending copy of `obj`, inserted at the next flush with its
+    /// generated key written back into it; an `obj` whose generated key is unset always
+    /// becomes a new pending copy. Changes copied onto a persistent object are sent as an
+    /// UPDATE at the next flush. `obj` itself is neither tracked nor changed. A versioned
+    /// object keeps the session object's version; an `obj` whose version is neither 0
+    /// (unknown) nor that version is a stale_data_error, nothing copied.
+    template <class T>
+    T& merge(const T& obj) {
+        const auto& m = detail::mapping_of<T>();
+        constexpr auto assign = [](void* to, const void* from) {
+            T copy(*static_cast<const T*>(from)); // *to is untouched if copying throws
+            *static_cast<T*>(to) = std::move(copy);
+        };
+        if (void* held = merge_raw(m, &obj, assign)) return *static_cast<T*>(held);
+        return add(T(obj));
+    }
+
     /// The object of type T with primary key `key` (one value per key column, in the order
     /// of table_traits<T>::primary_key): the tracked object if the session has it (the same
     /// address every time), else loaded from the database; nullptr if none.
@@ -261,6 +282,10 @@ class TABELLA_EXPORT session {
     void track(const detail::entity_mapping& m, void* first, std::size_t count, std::size_t stride);
     void* get_raw(const detail::entity_mapping& m, std::span<const param_ref> key);
     void remove_raw(const detail::entity_mapping& m, void* obj);
+    /// The session's object for the key of `obj`, with `assign` applied to copy `obj` into
+    /// it; nullptr (nothing assigned) when there is none or `obj`'s key is unset.
+    void* merge_raw(const detail::entity_mapping& m, const void* obj,
+                    void (*assign)(void* to, const void* from));
     [[nodiscard]] object_state state_of_raw(const detail::entity_mapping& m, const void* obj) const;
     void expunge_raw(const detail::entity_mapping& m, void* obj);
     void refresh_raw(const detail::entity_mapping& m, void* obj);

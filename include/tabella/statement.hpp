@@ -60,6 +60,18 @@ class TABELLA_EXPORT insert_statement {
                                             std::vector<std::string> update_columns);
     [[nodiscard]] const std::optional<on_conflict>& conflict() const noexcept { return conflict_; }
 
+    /// Returns these columns of every row the INSERT stores: one row per parameter set,
+    /// in the order of the parameter sets, for one row, executemany and multi-VALUES
+    /// alike (chunked or not). Rows are matched to parameter sets by construction, never
+    /// by the order the database returns them in (SQLAlchemy's sort_by_parameter_order).
+    /// With on_conflict_do_update a conflicting parameter set returns the row as updated;
+    /// with on_conflict_do_nothing a skipped one returns no row, so the result has fewer
+    /// rows than parameter sets (still in parameter-set order: return a column that tells
+    /// them apart, such as the conflict column). Where a skipped row would come back as
+    /// the stored row (MariaDB), that combination is a usage_error before anything is sent.
+    insert_statement& returning(std::vector<std::string> columns);
+    [[nodiscard]] const std::vector<std::string>& returned() const noexcept { return returning_; }
+
     /// One row: `insert().values({{"name", "Bob"}, {"lastname", "Chrismansyah"}})`.
     insert_statement& values(param_set row);
     /// Many rows in multi-VALUES statements. Every row must name the same columns.
@@ -74,6 +86,7 @@ class TABELLA_EXPORT insert_statement {
     std::vector<param_set> rows_;
     bool multi_ = false;
     std::optional<on_conflict> conflict_;
+    std::vector<std::string> returning_;
 };
 
 /// A table joined to a SELECT: `JOIN other ON condition`, or LEFT JOIN.

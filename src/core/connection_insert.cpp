@@ -3,6 +3,7 @@
 // values drawn from their sequences, where the database has sequences.
 #include "engine_state.hpp"
 #include "execute_util.hpp"
+#include "insert_rows.hpp"
 #include "tabella/detail/compile.hpp"
 #include "tabella/detail/statement_runner.hpp"
 #include "tabella/dialect.hpp"
@@ -15,48 +16,6 @@ namespace tabella {
 namespace detail {
 namespace {
 
-// The columns an insert sends, in the order of the first row, checked against the table.
-struct insert_shape {
-    const table* target;
-    std::vector<std::string> names;
-    std::vector<const column*> columns;
-    /// The last `drawn` columns are sequence columns (column::sequence) the rows leave out,
-    /// on a database with sequences: their values are drawn when the rows are sent.
-    std::size_t drawn = 0;
-};
-
-insert_shape shape_of(const table& t, const param_set& first, bool sequences) {
-    insert_shape s{&t, {}, {}, 0};
-    for (const auto& [name, v] : first.items()) {
-        s.names.push_back(name);
-        s.columns.push_back(&t.get_column(name));
-    }
-    if (!sequences) return s;
-    for (const auto& c : t.columns()) {
-        if (c.sequence_name().empty() ||
-            std::find(s.names.begin(), s.names.end(), c.name()) != s.names.end())
-            continue;
-        s.names.push_back(c.name());
-        s.columns.push_back(&c);
-        ++s.drawn;
-    }
-    return s;
-}
-
-// Writes values drawn from their sequences into the drawn columns of the rows `flat` holds,
-// one round trip per column.
-void draw_sequences(statement_runner& run, const insert_shape& s, std::span<param_ref> flat) {
-    const std::size_t width = s.names.size();
-    const std::size_t rows = flat.size() / width;
-    std::vector<std::int64_t> values;
-    for (std::size_t c = width - s.drawn; c < width; ++c) {
-        values.clear();
-        run.reserve_from_sequence(s.columns[c]->sequence_name(), rows, values);
-        for (std::size_t r = 0; r < rows; ++r)
-            flat[r * width + c] = param_ref::of_integer(values[r]);
-    }
-}
-
 std::string join(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
@@ -67,31 +26,6 @@ std::string names_of(const param_set& row) {
     std::vector<std::string> names;
     for (const auto& item : row.items()) names.push_back(item.first);
     return join(names);
-}
-
-// Appends the parameters of `row` in shape order, a placeholder for each drawn column;
-// every row must name the same columns.
-void flatten(const insert_shape& s, const param_set& row, std::size_t index,
-             std::vector<param_ref>& out) {
-    const auto& items = row.items();
-    const std::size_t given = s.names.size() - s.drawn;
-    bool same = items.size() == given;
-    for (std::size_t c = 0; same && c < given; ++c) {
-        const auto it = std::find_if(items.begin(), items.end(),
-                                     [&](const auto& item) { return item.first == s.names[c]; });
-        if (it == items.end()) {
-            same = false;
-            break;
-        }
-        check_value(*s.target, *s.columns[c], it->second);
-        out.push_back(it->second.ref());
-    }
-    if (!same)
-        throw usage_error("insert into '" + s.target->name() + "': row " + std::to_string(index) +
-                          " names columns (" + names_of(row) + ") but row 0 names (" +
-                          join({s.names.begin(), s.names.end() - std::ptrdiff_t(s.drawn)}) +
-                          "); every row must name the same columns");
-    out.insert(out.end(), s.drawn, param_ref::of_integer(0)); // see draw_sequences
 }
 
 // Knows where the key of an inserted row comes from: the row itself or RETURNING.
@@ -111,8 +45,15 @@ class key_reader {
         columns_ = std::make_shared<const std::vector<std::string>>(1, pk_name);
     }
 
-    void adapt(std::string& sql, const dialect& d) const {
-        if (returning_) sql += d.returning(pk_name_);
+    /// Appends RETURNING: the columns asked for, then the key where it must be read back.
+    void adapt(std::string& sql, const dialect& d, const std::vector<std::string>& asked) const {
+        if (asked.empty()) {
+            if (returning_) sql += d.returning(pk_name_);
+            return;
+        }
+        std::vector<std::string> more(asked.begin() + 1, asked.end());
+        if (returning_) more.push_back(pk_name_);
+        sql += d.returning(asked.front(), more);
     }
 
     row key(std::span<const param_ref> params, const row_buffer& returned) const {
@@ -128,15 +69,27 @@ class key_reader {
     std::shared_ptr<const std::vector<std::string>> columns_;
 };
 
+// The first `width` cells of `returned` (one row at most) as a row of the result.
+void take_returned_row(const row_buffer& returned, std::size_t width,
+                       const std::shared_ptr<const std::vector<std::string>>& columns,
+                       std::vector<row>& out) {
+    if (returned.cells.size() < width || width == 0) return;
+    out.emplace_back(columns, std::vector<value>(returned.cells.begin(),
+                                                 returned.cells.begin() + std::ptrdiff_t(width)));
+}
+
 result insert_rows_one_by_one(connection& conn, const insert_shape& s,
                               const std::vector<param_set>& rows,
-                              const std::optional<on_conflict>& conflict) {
+                              const std::optional<on_conflict>& conflict,
+                              const std::vector<std::string>& asked) {
     const dialect& d = conn.dialect();
     statement_runner run(conn);
     const key_reader keys(s, run.capabilities());
     std::string sql = d.insert(s.target->name(), s.names, 1);
     if (conflict) d.append_on_conflict(sql, *conflict, s.names);
-    keys.adapt(sql, d);
+    keys.adapt(sql, d, asked);
+    const auto columns = std::make_shared<const std::vector<std::string>>(asked);
+    std::vector<row> returned_rows;
     std::vector<param_ref> flat;
     flat.reserve(rows.size() * s.names.size());
     for (std::size_t i = 0; i < rows.size(); ++i) flatten(s, rows[i], i, flat);
@@ -153,10 +106,11 @@ result insert_rows_one_by_one(connection& conn, const insert_shape& s,
                 run.prepare(sql), flat, n, [&](std::size_t i, const row_buffer& returned) {
                     inserted.push_back(
                         keys.key(std::span<const param_ref>(flat).subspan(i * n, n), returned));
+                    take_returned_row(returned, asked.size(), columns, returned_rows);
                 });
         },
         rows.size() > 1, true);
-    result out({}, {}, changed);
+    result out(asked.empty() ? nullptr : columns, std::move(returned_rows), changed);
     connection_access::set_inserted_keys(out, std::move(inserted));
     return out;
 }
@@ -190,6 +144,74 @@ result insert_multi_values(connection& conn, const insert_shape& s,
 }
 
 } // namespace
+
+insert_shape shape_of(const table& t, const param_set& first, bool sequences) {
+    insert_shape s{&t, {}, {}, 0};
+    for (const auto& [name, v] : first.items()) {
+        s.names.push_back(name);
+        s.columns.push_back(&t.get_column(name));
+    }
+    if (!sequences) return s;
+    for (const auto& c : t.columns()) {
+        if (c.sequence_name().empty() ||
+            std::find(s.names.begin(), s.names.end(), c.name()) != s.names.end())
+            continue;
+        s.names.push_back(c.name());
+        s.columns.push_back(&c);
+        ++s.drawn;
+    }
+    return s;
+}
+
+void draw_sequences(statement_runner& run, const insert_shape& s, std::span<param_ref> flat) {
+    const std::size_t width = s.names.size();
+    const std::size_t rows = flat.size() / width;
+    std::vector<std::int64_t> values;
+    for (std::size_t c = width - s.drawn; c < width; ++c) {
+        values.clear();
+        run.reserve_from_sequence(s.columns[c]->sequence_name(), rows, values);
+        for (std::size_t r = 0; r < rows; ++r)
+            flat[r * width + c] = param_ref::of_integer(values[r]);
+    }
+}
+
+void flatten(const insert_shape& s, const param_set& row, std::size_t index,
+             std::vector<param_ref>& out) {
+    const auto& items = row.items();
+    const std::size_t given = s.names.size() - s.drawn;
+    bool same = items.size() == given;
+    for (std::size_t c = 0; same && c < given; ++c) {
+        const auto it = std::find_if(items.begin(), items.end(),
+                                     [&](const auto& item) { return item.first == s.names[c]; });
+        if (it == items.end()) {
+            same = false;
+            break;
+        }
+        check_value(*s.target, *s.columns[c], it->second);
+        out.push_back(it->second.ref());
+    }
+    if (!same)
+        throw usage_error("insert into '" + s.target->name() + "': row " + std::to_string(index) +
+                          " names columns (" + names_of(row) + ") but row 0 names (" +
+                          join({s.names.begin(), s.names.end() - std::ptrdiff_t(s.drawn)}) +
+                          "); every row must name the same columns");
+    out.insert(out.end(), s.drawn, param_ref::of_integer(0)); // see draw_sequences
+}
+
+void check_returning(const connection& conn, const insert_statement& stmt) {
+    if (stmt.returned().empty()) return;
+    const auto& name = stmt.target().name();
+    if (!connection_access::driver(conn).capabilities().returning)
+        throw usage_error("insert into '" + name + "': " + std::string(conn.dialect().name()) +
+                          " cannot return rows from an INSERT");
+    if (stmt.conflict() && stmt.conflict()->update_columns.empty() &&
+        conn.dialect().returns_skipped_rows())
+        throw usage_error("insert into '" + name + "': " + std::string(conn.dialect().name()) +
+                          " returns the stored row of a row on_conflict_do_nothing skips, so "
+                          "returning() cannot tell inserted rows from skipped ones there; use "
+                          "on_conflict_do_update (every row comes back, inserted or updated)");
+}
+
 } // namespace detail
 
 result connection::execute(const insert_statement& stmt) {
@@ -200,10 +222,13 @@ result connection::execute(const insert_statement& stmt) {
     if (stmt.conflict() && shape.names.empty())
         throw usage_error("insert into '" + stmt.target().name() +
                           "': an upsert needs the columns of its rows");
+    detail::check_returning(*this, stmt);
+    if (stmt.is_multi_values() && !stmt.returned().empty())
+        return detail::insert_multi_values_returning(*this, shape, stmt);
     if (stmt.is_multi_values())
         return detail::insert_multi_values(*this, shape, rows, stmt.conflict());
     return detail::insert_rows_one_by_one(*this, shape, rows.empty() ? std::vector{first} : rows,
-                                          stmt.conflict());
+                                          stmt.conflict(), stmt.returned());
 }
 
 result connection::execute(const insert_statement& stmt, const std::vector<param_set>& rows) {
@@ -211,9 +236,10 @@ result connection::execute(const insert_statement& stmt, const std::vector<param
     if (!stmt.rows().empty())
         throw usage_error("executemany into '" + stmt.target().name() +
                           "': give the rows either in values() or as parameter sets, not both");
+    detail::check_returning(*this, stmt);
     return detail::insert_rows_one_by_one(
         *this, detail::shape_of(stmt.target(), rows.front(), driver_->capabilities().sequences),
-        rows, stmt.conflict());
+        rows, stmt.conflict(), stmt.returned());
 }
 
 namespace detail {

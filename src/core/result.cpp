@@ -75,7 +75,7 @@ const std::vector<row>& result::inserted_primary_key_rows() const {
     if (!inserted_keys_)
         throw usage_error("inserted_primary_key_rows(): the keys are not known for this "
                           "statement (a multi-VALUES INSERT does not say which key belongs "
-                          "to which row; use executemany or the ORM session)");
+                          "to which row unless its returning() names the key)");
     return *inserted_keys_;
 }
 

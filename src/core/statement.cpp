@@ -106,6 +106,14 @@ insert_statement& insert_statement::on_conflict_do_update(std::vector<std::strin
     return *this;
 }
 
+insert_statement& insert_statement::returning(std::vector<std::string> columns) {
+    if (columns.empty())
+        throw usage_error("insert into '" + table_->name() + "': returning() names no column");
+    for (const auto& n : columns) (void)table_->get_column(n);
+    returning_ = std::move(columns);
+    return *this;
+}
+
 update_statement& update_statement::where(condition c) {
     where_ = where_ ? *where_ && c : std::move(c);
     return *this;

@@ -32,6 +32,10 @@ class mariadb_dialect_impl final : public dialect {
     bool returns_from_update() const noexcept override { return false; }
     bool orders_nulls() const noexcept override { return false; }
 
+    // ON DUPLICATE KEY UPDATE ... RETURNING returns the row as stored after the update,
+    // and a skip is an update that changes nothing.
+    bool returns_skipped_rows() const noexcept override { return true; }
+
     // A conflict on any unique key. Skipping sets a column to itself (not INSERT IGNORE,
     // which would also turn other errors, such as NOT NULL violations, into warnings).
     void append_on_conflict(std::string& out, const on_conflict& rule,

@@ -1,58 +1,14 @@
 // INSERT ... RETURNING writers: generated keys and server defaults read back, each returned
 // row matched to its object by the values sent, never by trusting the order of the rows.
 #include "flush_writers.hpp"
-#include "hash_mix.hpp"
-
+#include "tabella/detail/returned_rows.hpp"
 #include "tabella/dialect.hpp"
 #include "tabella/error.hpp"
 
 #include <bit>
-#include <cmath>
-#include <cstring>
-#include <functional>
-#include <unordered_map>
 
 namespace tabella::detail {
 namespace {
-
-bool has_bytes(value_kind k) noexcept {
-    return k == value_kind::text || k == value_kind::blob || k == value_kind::uuid;
-}
-
-// A hash equal for values same_value calls equal: numbers by their integer value where
-// they have one, bytes by their bytes.
-std::uint64_t value_hash(const param_ref& p) noexcept {
-    if (p.kind == value_kind::null) return 1;
-    if (has_bytes(p.kind))
-        return std::hash<std::string_view>{}({static_cast<const char*>(p.data), p.size});
-    if (p.kind == value_kind::real) {
-        const double r = p.real;
-        if (std::trunc(r) == r && std::fabs(r) < 9.2e18)
-            return mix(static_cast<std::uint64_t>(static_cast<std::int64_t>(r)));
-        return mix(std::bit_cast<std::uint64_t>(r) ^ 0x5555);
-    }
-    return mix(static_cast<std::uint64_t>(p.integer));
-}
-
-// The same value, as the database returns what it stored: integers, booleans and
-// timestamps as integers (a DOUBLE column as a real), dates as dates, text, blobs and
-// uuids byte for byte (a uuid comes back as one, or as the 16 bytes of a BINARY(16)).
-bool same_value(const param_ref& sent, const param_ref& got) noexcept {
-    const auto numeric = [](value_kind k) {
-        return k == value_kind::integer || k == value_kind::boolean || k == value_kind::timestamp;
-    };
-    if (sent.kind == value_kind::null || got.kind == value_kind::null) return sent.kind == got.kind;
-    if (sent.kind == value_kind::date || got.kind == value_kind::date)
-        return sent.kind == got.kind && sent.integer == got.integer;
-    if (numeric(sent.kind) && numeric(got.kind)) return sent.integer == got.integer;
-    if (numeric(sent.kind) && got.kind == value_kind::real)
-        return static_cast<double>(sent.integer) == got.real;
-    if (sent.kind == value_kind::real && got.kind == value_kind::real) return sent.real == got.real;
-    if (has_bytes(sent.kind) && has_bytes(got.kind))
-        return sent.size == got.size &&
-               (sent.size == 0 || std::memcmp(sent.data, got.data, sent.size) == 0);
-    return false;
-}
 
 std::vector<std::string> names_of(const entity_mapping& m, std::span<const std::size_t> columns) {
     std::vector<std::string> out;
@@ -145,49 +101,13 @@ bool returning_writer::write(std::span<const std::uint32_t> entries, std::size_t
     return true;
 }
 
-bool returning_writer::holds(const row_buffer& returned, std::size_t r, std::size_t sent) const {
-    const std::size_t width = columns_.size();
-    const value* row = &returned.cells[r * (shape_.fetched.size() + width) + shape_.fetched.size()];
-    for (std::size_t c = 0; c < width; ++c)
-        if (!same_value(params_[sent * width + c], row[c].ref())) return false;
-    return true;
-}
-
 std::vector<std::size_t> returning_writer::match(const row_buffer& returned) const {
     const std::size_t width = columns_.size();
     const std::size_t rows = width ? params_.size() / width : returned.row_count();
     if (returned.columns.size() != shape_.fetched.size() + width || returned.row_count() != rows)
         return {};
-    std::vector<std::size_t> out(rows);
-    std::vector<bool> taken(rows, false);
-    std::unordered_multimap<std::uint64_t, std::size_t> by_hash; // built at the first miss
-    const auto row_hash = [&](const param_ref* row) {
-        std::uint64_t h = 0;
-        for (std::size_t c = 0; c < width; ++c) h = mix(h ^ value_hash(row[c]));
-        return h;
-    };
-    std::vector<param_ref> got(width); // a returned row's sent columns, as parameters
-    for (std::size_t r = 0; r < rows; ++r) {
-        if (!taken[r] && holds(returned, r, r)) {
-            out[r] = r;
-            taken[r] = true;
-            continue;
-        }
-        if (by_hash.empty())
-            for (std::size_t s = 0; s < rows; ++s)
-                if (!taken[s]) by_hash.emplace(row_hash(&params_[s * width]), s);
-        const value* row =
-            &returned.cells[r * (shape_.fetched.size() + width) + shape_.fetched.size()];
-        for (std::size_t c = 0; c < width; ++c) got[c] = row[c].ref();
-        auto [it, end] = by_hash.equal_range(row_hash(got.data()));
-        for (; it != end; ++it)
-            if (!taken[it->second] && holds(returned, r, it->second)) break;
-        if (it == end) return {};
-        out[r] = it->second;
-        taken[it->second] = true;
-        by_hash.erase(it);
-    }
-    return out;
+    return match_returned_rows(params_, width, returned, shape_.fetched.size())
+        .value_or(std::vector<std::size_t>{});
 }
 
 row_by_row_writer::row_by_row_writer(statement_runner& run, table_runtime& t, row_shape shape)

@@ -81,7 +81,6 @@ class returning_writer {
   private:
     /// For each returned row, the sent row it holds; empty when one holds none.
     [[nodiscard]] std::vector<std::size_t> match(const row_buffer& returned) const;
-    [[nodiscard]] bool holds(const row_buffer& returned, std::size_t r, std::size_t sent) const;
 
     statement_runner& run_;
     table_runtime& t_;

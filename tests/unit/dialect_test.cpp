@@ -334,6 +334,34 @@ TEST(dialect, upserts_are_rendered_per_dialect) {
     EXPECT_THROW((void)s.insert().on_conflict_do_nothing({"nope"}), usage_error);
 }
 
+// What insert().values(rows).returning({"id"}) sends for an upsert of two rows: the columns
+// asked for, then the columns that come back as sent (the conflict and updated ones), by
+// which each returned row finds its parameter set.
+TEST(dialect, multi_values_upsert_returning) {
+    const std::vector<std::string> columns{"id", "name", "score"};
+    const on_conflict update{{"id"}, {"name"}};
+    const std::vector<std::string> more{"id", "name"};
+    for (const dialect* d : {&sqlite_dialect(), &postgresql_dialect(), &mariadb_dialect()}) {
+        std::string sql = d->insert("students", columns, 2);
+        d->append_on_conflict(sql, update, columns);
+        sql += d->returning("id", more);
+        if (d == &postgresql_dialect())
+            EXPECT_EQ(sql, "INSERT INTO students (id, name, score) VALUES ($1, $2, $3), ($4, $5, "
+                           "$6) ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING "
+                           "id, id, name");
+        else if (d == &mariadb_dialect())
+            EXPECT_EQ(sql, "INSERT INTO students (id, name, score) VALUES (?, ?, ?), (?, ?, ?) ON "
+                           "DUPLICATE KEY UPDATE name = VALUES(name) RETURNING id, id, name");
+        else
+            EXPECT_EQ(sql, "INSERT INTO students (id, name, score) VALUES (?, ?, ?), (?, ?, ?) ON "
+                           "CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id, id, "
+                           "name");
+    }
+    EXPECT_FALSE(sqlite_dialect().returns_skipped_rows());
+    EXPECT_FALSE(postgresql_dialect().returns_skipped_rows());
+    EXPECT_TRUE(mariadb_dialect().returns_skipped_rows()) << "a skip is an update there";
+}
+
 } // namespace
 } // namespace tabella
 
