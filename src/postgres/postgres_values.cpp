@@ -29,7 +29,7 @@ enum : pqxx::oid {
     uuid_oid = 2950,
 };
 
-enum class decoder : std::uint8_t { integer, real, boolean, blob, timestamp, date, uuid, text };
+enum class decoder : std::uint8_t { integer, real, numeric, boolean, blob, timestamp, date, uuid, text };
 
 decoder decoder_for(pqxx::oid type) {
     switch (type) {
@@ -39,8 +39,9 @@ decoder decoder_for(pqxx::oid type) {
         return decoder::integer;
     case float4_oid:
     case float8_oid:
-    case numeric_oid:
         return decoder::real;
+    case numeric_oid:
+        return decoder::numeric;
     case bool_oid:
         return decoder::boolean;
     case bytea_oid:
@@ -117,6 +118,12 @@ value decode(decoder d, const pqxx::field& f, std::string_view column) {
         return value(parse_number<std::int64_t>(text, column, "an integer"));
     case decoder::real:
         return value(parse_number<double>(text, column, "a real"));
+    case decoder::numeric: { // without a fraction (SUM of bigints) and in range: an integer
+        std::int64_t whole = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), whole);
+        if (ec == std::errc{} && end == text.data() + text.size()) return value(whole);
+        return value(parse_number<double>(text, column, "a real"));
+    }
     case decoder::boolean:
         return value(text == "t");
     case decoder::blob:

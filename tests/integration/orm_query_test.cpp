@@ -144,6 +144,11 @@ TYPED_TEST(orm_query, group_by_with_aggregates_and_having_reads_typed_tuples) {
                   .count(),
               2)
         << "count() of a grouped query counts its groups";
+    std::int64_t versions = 0;
+    for (const auto& [title, stored] : this->stored()) versions += stored.second;
+    EXPECT_EQ(s.query<volume>().select(tabella::sum(col(&volume::version))).tuples<std::int64_t>(),
+              (std::vector<std::tuple<std::int64_t>>{{versions}}))
+        << "a sum of BIGINTs is an integer on every database";
 }
 
 TYPED_TEST(orm_query, projections_join_and_compute_with_nulls_read_as_optional) {
