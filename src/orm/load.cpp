@@ -147,6 +147,15 @@ std::vector<void*> run_query(session_state& s, const entity_mapping& m, const qu
     return objects;
 }
 
+compiled_statement compile_query(connection& conn, const entity_mapping& m,
+                                 const query_spec& spec) {
+    auto stmt = m.table.select();
+    apply_spec(stmt, m, spec);
+    auto q = compile_select(stmt, conn.dialect());
+    if (spec.for_update) q.sql += conn.dialect().for_update_clause();
+    return q;
+}
+
 std::int64_t count_query(session_state& s, const entity_mapping& m, const query_spec& spec) {
     s.autoflush();
     const dialect& d = s.conn().dialect();

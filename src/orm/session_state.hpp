@@ -184,6 +184,9 @@ std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const co
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared_statement& stmt,
                              std::span<const param_ref> params);
 
+/// The SELECT of `spec` on `m`'s table (joins, conditions, order, limits, FOR UPDATE).
+compiled_statement compile_query(connection& conn, const entity_mapping& m, const query_spec& spec);
+
 /// Reloads the rows of `entries` into their objects (batched SELECT ... WHERE key IN);
 /// entries whose row is gone are detached.
 void reload(connection& conn, table_runtime& t, const std::vector<std::uint32_t>& entries);
