@@ -84,6 +84,14 @@ TYPED_TEST(orm_stream, where_and_order_by_are_respected) {
     EXPECT_EQ(streamed, all);
 }
 
+TYPED_TEST(orm_stream, for_update_streams_the_locked_rows) {
+    session s(this->eng());
+    std::size_t rows = 0;
+    for (const student& st : s.query<student>().for_update().stream(700)) rows += st.id ? 1 : 0;
+    EXPECT_EQ(rows, 2500u);
+    s.commit();
+}
+
 TYPED_TEST(orm_stream, an_empty_result_streams_nothing) {
     session s(this->eng());
     auto objects = s.query<student>().where(col(&student::name) == "nobody").stream(10);
