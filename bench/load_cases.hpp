@@ -22,5 +22,7 @@ struct ratio_pair {
 void register_relationship_cases(std::vector<ratio_pair>& pairs);
 /// query<T>().all() against a raw sqlite3_step loop, tracking on and off (issue 14).
 void register_query_cases(std::vector<ratio_pair>& pairs);
+/// query<T>().stream(n) and connection::stream_sql against raw streaming loops (issue 13).
+void register_stream_cases(std::vector<ratio_pair>& pairs);
 
 } // namespace tabella_load

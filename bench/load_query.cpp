@@ -2,12 +2,12 @@
 // tracking on and off, against the raw client loop that fills the same structs: sqlite3_step
 // on a SQLite file, and (with TABELLA_TEST_POSTGRES_DSN) libpq's text results.
 #include "load_cases.hpp"
+#include "load_student.hpp"
 
 #include <tabella/session.hpp>
 #include <tabella/sqlite.hpp>
 
 #include <benchmark/benchmark.h>
-#include <boost/hana/define_struct.hpp>
 #include <sqlite3.h>
 
 #include <cstdlib>
@@ -21,21 +21,6 @@
 #include <tabella/postgres.hpp>
 #include <unistd.h>
 #endif
-
-namespace tabella_load {
-
-/// Five columns, as in the insert benchmarks.
-struct student {
-    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
-                             (std::string, lastname), (int, age), (double, score));
-};
-
-} // namespace tabella_load
-
-template <>
-struct tabella::table_traits<tabella_load::student> {
-    static constexpr std::string_view name = "students";
-};
 
 namespace tabella_load {
 namespace {
@@ -54,7 +39,8 @@ void fill(const std::string& url, std::size_t rows) {
     s.commit();
 }
 
-/// A SQLite file holding `rows` students, written once per size.
+} // namespace
+
 const std::string& students_database(std::size_t rows) {
     static std::map<std::size_t, std::string> files;
     auto& path = files[rows];
@@ -63,6 +49,8 @@ const std::string& students_database(std::size_t rows) {
     fill("sqlite:///" + path, rows);
     return path;
 }
+
+namespace {
 
 void bm_session_query_on(benchmark::State& state, const std::string& url, bool track_changes) {
     const auto rows = static_cast<std::size_t>(state.range(0));
@@ -115,9 +103,9 @@ void bm_raw_step(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
 }
 
+} // namespace
+
 #ifdef TABELLA_LOAD_BENCH_WITH_POSTGRES
-/// The server's URL with search_path set to a schema of this process holding `rows`
-/// students (made at first use, dropped at exit), or "" without a server.
 const std::string& postgres_database(std::size_t rows) {
     static std::map<std::size_t, std::string> urls;
     auto& url = urls[rows];
@@ -140,6 +128,8 @@ const std::string& postgres_database(std::size_t rows) {
     fill(url, rows);
     return url;
 }
+
+namespace {
 
 void bm_session_query_postgres(benchmark::State& state, bool track_changes) {
     const auto& url = postgres_database(static_cast<std::size_t>(state.range(0)));
@@ -176,9 +166,8 @@ void bm_raw_libpq(benchmark::State& state) {
     PQfinish(conn);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
 }
-#endif
-
 } // namespace
+#endif
 
 void register_query_cases(std::vector<ratio_pair>& pairs) {
     for (auto* bm :

@@ -4,8 +4,10 @@
 #include "tabella/export.hpp"
 #include "tabella/result.hpp"
 #include "tabella/statement.hpp"
+#include "tabella/stream.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -49,6 +51,13 @@ class TABELLA_EXPORT connection {
     result execute(const delete_statement& stmt);
     /// Executes literal SQL with bound parameters (placeholders in the dialect's style).
     result execute_sql(std::string_view sql, const std::vector<value>& params = {});
+    /// Streams the rows of a SELECT, read from the database `batch` rows at a time (see
+    /// row_stream): `for (const row& r : conn.stream(students.select(), 1000))`. Throws
+    /// usage_error when `batch` is 0; the statement is echoed when it is sent.
+    [[nodiscard]] row_stream stream(const select_statement& stmt, std::size_t batch);
+    /// The same for literal SQL with bound parameters.
+    [[nodiscard]] row_stream stream_sql(std::string_view sql, std::vector<value> params,
+                                        std::size_t batch);
 
     /// Starts a transaction; commit() it, or it rolls back when it goes out of scope.
     /// Inside a transaction, starts a SAVEPOINT instead.
@@ -86,6 +95,8 @@ class TABELLA_EXPORT connection {
     std::shared_ptr<detail::engine_state> engine_;
     std::unique_ptr<detail::driver_connection> driver_;
     int depth_ = 0;
+    /// Counts the transactions begun (not SAVEPOINTs): a stream knows its transaction ended.
+    std::uint64_t transactions_begun_ = 0;
 };
 
 /// An open transaction (or SAVEPOINT when nested). Rolls back on destruction unless

@@ -6,6 +6,7 @@
 #include "tabella/expression.hpp"
 #include "tabella/mapping.hpp"
 #include "tabella/typed_column.hpp"
+#include "tabella/object_stream.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -251,6 +252,14 @@ class query {
         one.spec_.limit = 1;
         const auto raw = detail::run_query(*session_, detail::mapping_of<T>(), one.spec_);
         return raw.empty() ? nullptr : static_cast<T*>(raw.front());
+    }
+    /// The matching objects read `n` rows at a time, not kept by the session (see
+    /// object_stream): `for (const book& b : s.query<book>().order_by(&book::id).stream(1000))`.
+    /// Autoflushes first, as all() does. Throws usage_error when `n` is 0 or load() /
+    /// load_children() were asked for; populate_existing() changes nothing here.
+    [[nodiscard]] object_stream<T> stream(std::size_t n) const {
+        return object_stream<T>(
+            detail::open_object_stream(*session_, detail::mapping_of<T>(), spec_, n), n);
     }
     /// The count of matching rows.
     [[nodiscard]] std::int64_t count() const {

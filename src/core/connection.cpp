@@ -23,7 +23,7 @@ connection::connection(std::shared_ptr<detail::engine_state> engine,
 
 connection::connection(connection&& other) noexcept
     : engine_(std::move(other.engine_)), driver_(std::move(other.driver_)),
-      depth_(std::exchange(other.depth_, 0)) {}
+      depth_(std::exchange(other.depth_, 0)), transactions_begun_(other.transactions_begun_) {}
 
 connection& connection::operator=(connection&& other) noexcept {
     if (this != &other) {
@@ -168,6 +168,7 @@ transaction::transaction(connection& conn, int level, bool for_write)
     conn.run_control(level == 1 ? std::string(conn.dialect().begin_sql(for_write))
                                 : conn.dialect().savepoint_sql(savepoint_name(level)));
     conn.depth_ = level;
+    if (level == 1) ++conn.transactions_begun_;
 }
 
 transaction::transaction(transaction&& other) noexcept

@@ -88,11 +88,7 @@ mariadb_statement::~mariadb_statement() {
 }
 
 std::int64_t mariadb_statement::execute(std::span<const param_ref> params, row_buffer* out) {
-    link_.check_usable();
-    const std::size_t expected = stmt_ ? mysql_stmt_param_count(stmt_) : 0;
-    if (params.size() != expected)
-        throw usage_error("statement expects " + std::to_string(expected) + " parameters, got " +
-                          std::to_string(params.size()) + " [" + sql_.substr(0, 200) + "]");
+    check_params(params);
     if (!stmt_) return link_.run_text(sql_, out);
     if (!params.empty()) bind(params);
     if (mysql_stmt_execute(stmt_) != 0) link_.fail(stmt_, sql_);
@@ -103,6 +99,14 @@ std::int64_t mariadb_statement::execute(std::span<const param_ref> params, row_b
         changed = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt_));
     link_.succeeded();
     return changed;
+}
+
+void mariadb_statement::check_params(std::span<const param_ref> params) const {
+    link_.check_usable();
+    const std::size_t expected = stmt_ ? mysql_stmt_param_count(stmt_) : 0;
+    if (params.size() != expected)
+        throw usage_error("statement expects " + std::to_string(expected) + " parameters, got " +
+                          std::to_string(params.size()) + " [" + sql_.substr(0, 200) + "]");
 }
 
 void mariadb_statement::bind(std::span<const param_ref> params) {

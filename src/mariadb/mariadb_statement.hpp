@@ -18,9 +18,13 @@ class mariadb_statement final : public prepared_statement {
     ~mariadb_statement() override;
 
     std::int64_t execute(std::span<const param_ref> params, row_buffer* out) override;
+    /// A read-only server-side cursor fetched n rows at a time (mariadb_cursor.cpp).
+    std::unique_ptr<row_cursor> open(std::span<const param_ref> params) override;
     const std::string& sql() const noexcept override { return sql_; }
 
   private:
+    friend class mariadb_cursor;
+    void check_params(std::span<const param_ref> params) const;
     void bind(std::span<const param_ref> params);
     /// Reads every row of the result into `out` (or drops them); returns the count.
     std::int64_t read_rows(row_buffer* out);

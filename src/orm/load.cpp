@@ -136,21 +136,27 @@ void apply_query_spec(select_statement& stmt, const entity_mapping& m, const que
 }
 
 std::vector<void*> run_query(session_state& s, const entity_mapping& m, const query_spec& spec) {
-    if (!spec.selected.empty())
-        throw usage_error("query<" + m.struct_name +
-                          ">(): select() makes a projection; read it with tuples<...>()");
+    const auto q = compile_query(s.conn(), m, spec); // a misused query fails before autoflush
     s.autoflush();
-    auto stmt = m.table.select();
-    apply_query_spec(stmt, m, spec);
     if (spec.for_update) s.begin(); // the locks last until the session's transaction ends
-    auto q = compile_select(stmt, s.conn().dialect());
-    if (spec.for_update) q.sql += s.conn().dialect().for_update_clause();
     // Rows of objects removed but not flushed are results too (autoflush off): all()
     // agrees with count(), as in SQLAlchemy.
     auto objects = load_rows(s, m, q, spec.populate_existing);
     for (const relationship* r : spec.parent_loads) load_parents(s, m, *r, objects);
     for (const auto& [child, r] : spec.child_loads) load_children(s, m, objects, *child, *r);
     return objects;
+}
+
+compiled_statement compile_query(connection& conn, const entity_mapping& m,
+                                 const query_spec& spec) {
+    if (!spec.selected.empty())
+        throw usage_error("query<" + m.struct_name +
+                          ">(): select() makes a projection; read it with tuples<...>()");
+    auto stmt = m.table.select();
+    apply_query_spec(stmt, m, spec);
+    auto q = compile_select(stmt, conn.dialect());
+    if (spec.for_update) q.sql += conn.dialect().for_update_clause();
+    return q;
 }
 
 std::int64_t count_query(session_state& s, const entity_mapping& m, const query_spec& spec) {

@@ -189,6 +189,8 @@ std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared
 
 /// Adds the joins, where, group by, having, order and limits of `spec` to `stmt`.
 void apply_query_spec(select_statement& stmt, const entity_mapping& m, const query_spec& spec);
+/// The SELECT of `spec` on `m`'s table (joins, conditions, order, limits, FOR UPDATE).
+compiled_statement compile_query(connection& conn, const entity_mapping& m, const query_spec& spec);
 
 /// Reloads the rows of `entries` into their objects (batched SELECT ... WHERE key IN);
 /// entries whose row is gone are detached.

@@ -1,4 +1,5 @@
 // The PostgreSQL driver on libpqxx 6.4: connections and statements with bound parameters.
+#include "postgres_connection.hpp"
 #include "postgres_conninfo.hpp"
 #include "postgres_errors.hpp"
 #include "postgres_keys.hpp"
@@ -10,8 +11,6 @@
 #include "tabella/postgres.hpp"
 #include "tabella/url.hpp"
 
-#include <pqxx/connection>
-#include <pqxx/nontransaction>
 #include <pqxx/prepared_statement>
 #include <pqxx/tablewriter>
 
@@ -20,8 +19,6 @@
 
 namespace tabella::detail {
 namespace {
-
-constexpr std::size_t max_parameters = 65535; // the wire protocol counts them in 16 bits
 
 std::unique_ptr<pqxx::connection> open_connection(const url& u) {
     const std::string conninfo = postgres_conninfo(u);
@@ -33,106 +30,26 @@ std::unique_ptr<pqxx::connection> open_connection(const url& u) {
     }
 }
 
-class pg_connection final : public driver_connection {
-  public:
-    explicit pg_connection(const url& u) : url_(u), conn_(open_connection(u)), tx_(*conn_) {
-        set_up_session();
-    }
-    pg_connection(const pg_connection&) = delete;
-    pg_connection& operator=(const pg_connection&) = delete;
-    ~pg_connection() override = default;
+} // namespace
 
-    const dialect& sql_dialect() const noexcept override { return postgresql_dialect(); }
-    std::size_t parameter_limit() const override { return limit_; }
-    void set_parameter_limit(std::size_t limit) override {
-        limit_ = std::min(limit, max_parameters);
-    }
-    std::unique_ptr<prepared_statement> prepare(std::string sql) override;
-    void execute_simple(const std::string& sql) override {
-        (void)guarded(sql, [&] { return tx_.exec(sql); });
-        deallocate_orphans();
-    }
-    driver_capabilities capabilities() const noexcept override {
-        // RETURNING's row order is not documented: generated keys are reserved instead.
-        return {.keeps_transaction_after_error = false,
-                .returning = true,
-                .returning_in_values_order = false,
-                .reserves_keys = true,
-                .copy = counts_rows_,
-                .checks_foreign_keys_per_row = false,
-                .sequences = true};
-    }
-    // A sequence never hands a value out twice: `above` needs no check.
-    bool reserve_keys(const std::string& table, const std::string& key_column, std::size_t count,
-                      std::int64_t above, std::vector<std::int64_t>& out) override;
-    bool reserve_from_sequence(const std::string& sequence, std::size_t count,
-                               std::vector<std::int64_t>& out) override;
-    std::int64_t copy_rows(const std::string& table, std::span<const std::string> columns,
-                           std::span<const param_ref> flat) override;
-    bool is_usable() const noexcept override { return !lost_ && conn_->is_open(); }
-    // The server rolls back the transaction of a connection it lost.
-    bool transaction_active() const noexcept override { return is_usable(); }
+pg_connection::pg_connection(const url& u) : url_(u), conn_(open_connection(u)), tx_(*conn_) {
+    set_up_session();
+}
 
-    /// Runs `sql` once with `params`. `name` is the statement's server-side name, given
-    /// (and the statement prepared) at its second execution; the first runs unnamed.
-    pqxx::result run(const std::string& sql, std::string& name, std::span<const param_ref> params,
-                     bool first);
-    /// Drops the server-side statement `name` (no-op for "").
-    void forget(const std::string& name) noexcept;
+const dialect& pg_connection::sql_dialect() const noexcept {
+    return postgresql_dialect();
+}
 
-  private:
-    template <class F>
-    pqxx::result guarded(const std::string& sql, F&& work);
-    [[noreturn]] void lose(const char* why);
-    void set_up_session();
-    void deallocate_orphans() noexcept;
-    /// Rows inserted into `table` in this transaction so far.
-    std::int64_t inserted_rows(const std::string& table);
+void pg_connection::execute_simple(const std::string& sql) {
+    (void)guarded(sql, [&] { return tx_.exec(sql); });
+    deallocate_orphans();
+}
 
-    url url_;
-    std::unique_ptr<pqxx::connection> conn_;
-    // tabella sends BEGIN / COMMIT / SAVEPOINT itself: a nontransaction runs every
-    // statement as it is, without libpqxx's own transaction around it.
-    pqxx::nontransaction tx_;
-    std::size_t limit_ = max_parameters;
-    std::uint64_t statement_count_ = 0;
-    std::vector<std::string> orphans_; // prepared statements whose DEALLOCATE failed
-    bool lost_ = false;
-    std::unique_ptr<prepared_statement> reserve_statement_; // prepared once per connection
-    std::unique_ptr<prepared_statement> sequence_statement_;
-    std::unique_ptr<prepared_statement> inserted_statement_;
-    bool counts_rows_ = true; ///< track_counts is on: COPY's rows can be counted
-};
-
-class pg_statement final : public prepared_statement {
-  public:
-    pg_statement(pg_connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
-    pg_statement(const pg_statement&) = delete;
-    pg_statement& operator=(const pg_statement&) = delete;
-    ~pg_statement() override { conn_.forget(name_); }
-
-    std::int64_t execute(std::span<const param_ref> params, row_buffer* out) override {
-        const pqxx::result r = conn_.run(sql_, name_, params, executions_++ == 0);
-        if (out) read_postgres_rows(r, *out);
-        return static_cast<std::int64_t>(r.affected_rows());
-    }
-    /// libpq hands over the whole result; its rows are decoded a batch at a time.
-    std::int64_t execute_batched(std::span<const param_ref> params, row_buffer& buffer,
-                                 std::size_t batch,
-                                 const std::function<void(row_buffer&)>& sink) override {
-        const pqxx::result r = conn_.run(sql_, name_, params, executions_++ == 0);
-        buffer.cells.clear();
-        read_postgres_rows(r, buffer, batch, sink);
-        return static_cast<std::int64_t>(r.affected_rows());
-    }
-    const std::string& sql() const noexcept override { return sql_; }
-
-  private:
-    pg_connection& conn_;
-    std::string sql_;
-    std::string name_;
-    std::size_t executions_ = 0;
-};
+pqxx::result pg_connection::run_once(const std::string& sql, std::span<const param_ref> params) {
+    check_postgres_params(params);
+    const auto values = pqxx::prepare::make_dynamic_params(params.begin(), params.end());
+    return guarded(sql, [&] { return tx_.exec_params(sql, values); });
+}
 
 std::unique_ptr<prepared_statement> pg_connection::prepare(std::string sql) {
     return std::make_unique<pg_statement>(*this, std::move(sql));
@@ -313,8 +230,6 @@ void pg_connection::set_up_session() {
                                "': " + clean_message(e.what(), url_));
     }
 }
-
-} // namespace
 
 std::unique_ptr<driver_connection> open_postgres(const url& u, const engine_options&) {
     return std::make_unique<pg_connection>(u);

@@ -150,3 +150,47 @@ std::int64_t sqlite_statement::execute_batched(std::span<const param_ref> params
 }
 
 } // namespace tabella::detail
+
+namespace tabella::detail {
+
+// A statement stepped as its rows are asked for.
+class sqlite_cursor final : public row_cursor {
+  public:
+    explicit sqlite_cursor(sqlite_statement& s) noexcept : s_(s) {}
+    sqlite_cursor(const sqlite_cursor&) = delete;
+    sqlite_cursor& operator=(const sqlite_cursor&) = delete;
+    ~sqlite_cursor() override {
+        if (!done_) sqlite3_reset(s_.stmt_);
+    }
+
+    bool fetch(row_buffer& out, std::size_t n) override {
+        out.cells.clear();
+        if (done_) return false;
+        read_columns(s_.stmt_, out);
+        const int columns = static_cast<int>(out.columns.size());
+        for (std::size_t i = 0; i < n; ++i) {
+            const int rc = sqlite3_step(s_.stmt_);
+            if (rc == SQLITE_ROW) {
+                for (int c = 0; c < columns; ++c) out.cells.push_back(read_cell(s_.stmt_, c));
+                continue;
+            }
+            done_ = true;
+            const int code = sqlite3_extended_errcode(s_.db_);
+            sqlite3_reset(s_.stmt_);
+            if (rc != SQLITE_DONE) throw_sqlite_error(s_.db_, code, s_.sql_);
+            break;
+        }
+        return !out.cells.empty();
+    }
+
+  private:
+    sqlite_statement& s_;
+    bool done_ = false;
+};
+
+std::unique_ptr<row_cursor> sqlite_statement::open(std::span<const param_ref> params) {
+    bind_all(params);
+    return std::make_unique<sqlite_cursor>(*this);
+}
+
+} // namespace tabella::detail

@@ -36,6 +36,18 @@ struct TABELLA_EXPORT row_buffer {
     }
 };
 
+/// The rows of one execution of a statement, read as the caller asks for them, so that a
+/// result of any size is never held whole (prepared_statement::open). Destroying it ends
+/// the execution and leaves the connection ready for other statements.
+class TABELLA_EXPORT row_cursor {
+  public:
+    virtual ~row_cursor() = default;
+    /// Empties `out`'s cells and reads up to `n` (at least 1) more rows into it, setting its
+    /// columns at the first call. Returns false, with no rows, once the result has none
+    /// left. Throws the sql_error that matches a failure; the cursor is at its end then.
+    virtual bool fetch(row_buffer& out, std::size_t n) = 0;
+};
+
 /// A statement prepared once and executed many times with different parameters.
 class TABELLA_EXPORT prepared_statement {
   public:
@@ -56,6 +68,12 @@ class TABELLA_EXPORT prepared_statement {
         sink(buffer);
         return changed;
     }
+    /// Runs the statement with `params` and returns a cursor over its rows, read a batch
+    /// at a time as fetch() asks (SQLite steps, PostgreSQL FETCHes from a server-side
+    /// cursor, MariaDB from a read-only server cursor). The statement, `params` and what
+    /// they view must outlive the cursor, and the statement is not run again meanwhile.
+    /// The default reads the whole result, then hands it out.
+    [[nodiscard]] virtual std::unique_ptr<row_cursor> open(std::span<const param_ref> params);
     [[nodiscard]] virtual const std::string& sql() const noexcept = 0;
 };
 

@@ -27,6 +27,10 @@ class connection_access {
     /// Runs BEGIN / COMMIT / ROLLBACK / SAVEPOINT or other text outside the implicit
     /// transaction of execute_sql, with echo.
     static void run_control(connection& c, const std::string& sql) { c.run_control(sql); }
+    /// The count of transactions `c` has begun, the open one included.
+    [[nodiscard]] static std::uint64_t transactions_begun(const connection& c) noexcept {
+        return c.transactions_begun_;
+    }
     static void set_inserted_keys(result& r, std::vector<row> keys) {
         r.set_inserted_keys(std::move(keys));
     }

@@ -1,0 +1,36 @@
+// The five-column struct the load and stream benchmarks read, and where its rows live.
+#pragma once
+
+#include <tabella/session.hpp>
+
+#include <boost/hana/define_struct.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tabella_load {
+
+/// Five columns, as in the insert benchmarks.
+struct student {
+    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
+                             (std::string, lastname), (int, age), (double, score));
+};
+
+} // namespace tabella_load
+
+template <>
+struct tabella::table_traits<tabella_load::student> {
+    static constexpr std::string_view name = "students";
+};
+
+namespace tabella_load {
+
+/// A SQLite file holding `rows` students, written once per size.
+[[nodiscard]] const std::string& students_database(std::size_t rows);
+/// The PostgreSQL server's URL (TABELLA_TEST_POSTGRES_DSN) with search_path set to a schema
+/// of this process holding `rows` students (made at first use, dropped at exit), or ""
+/// without a server or without the PostgreSQL driver.
+[[nodiscard]] const std::string& postgres_database(std::size_t rows);
+
+} // namespace tabella_load
