@@ -22,6 +22,8 @@ struct ratio_pair {
 void register_relationship_cases(std::vector<ratio_pair>& pairs);
 /// query<T>().all() against a raw sqlite3_step loop, tracking on and off (issue 14).
 void register_query_cases(std::vector<ratio_pair>& pairs);
+/// A GROUP BY with COUNT and SUM through the ORM and Core against the same SQL raw (issue 13).
+void register_aggregate_cases(std::vector<ratio_pair>& pairs);
 /// query<T>().stream(n) and connection::stream_sql against raw streaming loops (issue 13).
 void register_stream_cases(std::vector<ratio_pair>& pairs);
 

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
     tabella_load::register_relationship_cases(pairs);
     tabella_load::register_query_cases(pairs);
     tabella_load::register_stream_cases(pairs);
+    tabella_load::register_aggregate_cases(pairs);
     tabella_load::ratio_reporter reporter(std::move(pairs));
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();

@@ -5,8 +5,8 @@
 
 #include "tabella/expression.hpp"
 #include "tabella/mapping.hpp"
-#include "tabella/typed_column.hpp"
 #include "tabella/object_stream.hpp"
+#include "tabella/typed_column.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -82,13 +82,12 @@ template <class T, class M, class V>
 [[nodiscard]] assignment<T> set(M T::*member, const V& v) {
     static_assert(detail::column_width<M>() == 1,
                   "tabella: set() names one column; a ref to a composite key has several");
-    static_assert(detail::comparable<M, V>() && !detail::is_expression<V>,
+    static_assert(detail::comparable<M, V>() && !detail::is_expression<V> &&
+                      !(std::is_integral_v<detail::strip_optional_t<M>> &&
+                        std::is_floating_point_v<detail::strip_optional_t<V>>),
                   "tabella: set(&T::member, v) takes a value of the member's type (or "
                   "std::nullopt for an optional member)");
-    if constexpr (std::is_enum_v<V>)
-        return {{detail::member_index(member), value(static_cast<std::int64_t>(v))}};
-    else
-        return {{detail::member_index(member), value(v)}};
+    return {{detail::member_index(member), detail::operand_value(v)}};
 }
 
 /// A query for objects of the mapped struct T, made by `session::query<T>()`.
@@ -269,6 +268,11 @@ class query {
   private:
     template <class V>
     static V cell_as(const value& cell, std::size_t index) {
+        static_assert(detail::readable_v<V>,
+                      "tabella: tuples<...>() reads std::int64_t, int, double, bool, "
+                      "std::string, tabella::blob, tabella::timestamp, "
+                      "std::chrono::system_clock::time_point, tabella::uuid, "
+                      "std::chrono::year_month_day, or a std::optional of one of them");
         try {
             return cell.template as<V>();
         } catch (const conversion_error& err) {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -73,6 +74,8 @@ constexpr bool comparable() {
     constexpr operand_kind m = operand_kind_of<M>(), v = operand_kind_of<V>();
     if constexpr (is_expression<V>)
         return true; // an untyped expression: the database checks
+    else if constexpr (ref_member<std::remove_cvref_t<V>>::value)
+        return false; // a ref object: compare with its key()
     else if constexpr (v == operand_kind::null)
         return nullable_member<M>;
     else if constexpr (m == operand_kind::enumeration)
@@ -80,6 +83,28 @@ constexpr bool comparable() {
     else
         return m == v && m != operand_kind::other;
 }
+
+/// The value bound for `v`: enums as their integer, std::optional<E> too.
+template <class V>
+value operand_value(const V& v) {
+    using U = strip_optional_t<V>;
+    if constexpr (std::is_enum_v<U> && nullable_member<V>)
+        return v ? value(static_cast<std::int64_t>(*v)) : value();
+    else if constexpr (std::is_enum_v<U>)
+        return value(static_cast<std::int64_t>(v));
+    else
+        return value(v);
+}
+
+template <class V>
+constexpr bool readable_one =
+    std::is_same_v<V, std::int64_t> || std::is_same_v<V, int> || std::is_same_v<V, double> ||
+    std::is_same_v<V, bool> || std::is_same_v<V, std::string> || std::is_same_v<V, blob> ||
+    std::is_same_v<V, timestamp> || std::is_same_v<V, std::chrono::system_clock::time_point> ||
+    std::is_same_v<V, uuid> || std::is_same_v<V, std::chrono::year_month_day>;
+/// value::as<V>() exists.
+template <class V>
+constexpr bool readable_v = readable_one<strip_optional_t<V>>;
 
 } // namespace detail
 
@@ -165,12 +190,27 @@ class typed_column : public column_expr {
                       "member's type, or with std::nullopt only if the member is optional");
         if constexpr (detail::is_expression<V>)
             return static_cast<const expr&>(v);
-        else if constexpr (std::is_enum_v<V>)
-            return value(static_cast<std::int64_t>(v));
         else
-            return value(v);
+            return detail::operand_value(v);
     }
 };
+
+// An untyped expression on the left of a typed column (`count() == col(&T::n)`): the
+// plain comparison, so that no compiler rewrites it into the typed column's template.
+#define TABELLA_UNTYPED_LEFT(OP)                                                                   \
+    template <class E, class M>                                                                    \
+    requires(std::is_base_of_v<expr, E> &&                                                         \
+             std::is_void_v<typename detail::typed_column_member<E>::type>) condition              \
+    operator OP(const E& a, const typed_column<M>& b) {                                            \
+        return static_cast<const expr&>(a).operator OP(static_cast<const expr&>(b));               \
+    }
+TABELLA_UNTYPED_LEFT(==)
+TABELLA_UNTYPED_LEFT(!=)
+TABELLA_UNTYPED_LEFT(<)
+TABELLA_UNTYPED_LEFT(<=)
+TABELLA_UNTYPED_LEFT(>)
+TABELLA_UNTYPED_LEFT(>=)
+#undef TABELLA_UNTYPED_LEFT
 
 /// `col(&student::age) >= 18`: the column of a mapped struct's member, for where(),
 /// order_by(), select() and group_by(); comparisons are type-checked (typed_column).

@@ -64,6 +64,23 @@ void render_like(const condition_node& n, const dialect& d, compiled_statement& 
                   n.op == condition_op::ilike);
 }
 
+// `x = v`, `x < y`, `x BETWEEN a AND b`...
+void render_comparison(const condition_node& n, const dialect& d, compiled_statement& out) {
+    render_expr(*n.lhs, d, out);
+    if (n.op == condition_op::between) {
+        out.sql += " BETWEEN ";
+        append_param(n.operands.at(0), d, out);
+        out.sql += " AND ";
+        append_param(n.operands.at(1), d, out);
+        return;
+    }
+    out.sql += comparison_sql(n.op);
+    if (n.rhs)
+        render_expr(*n.rhs, d, out);
+    else
+        append_param(n.operands.at(0), d, out);
+}
+
 } // namespace
 
 void render_expr(const expr_node& e, const dialect& d, compiled_statement& out) {
@@ -144,20 +161,8 @@ void render_condition(const condition& cond, const dialect& d, compiled_statemen
     case condition_op::ilike:
         render_like(n, d, out);
         return;
-    case condition_op::between:
-        render_expr(*n.lhs, d, out);
-        out.sql += " BETWEEN ";
-        append_param(n.operands.at(0), d, out);
-        out.sql += " AND ";
-        append_param(n.operands.at(1), d, out);
-        return;
     default:
-        render_expr(*n.lhs, d, out);
-        out.sql += comparison_sql(n.op);
-        if (n.rhs)
-            render_expr(*n.rhs, d, out);
-        else
-            append_param(n.operands.at(0), d, out);
+        render_comparison(n, d, out);
     }
 }
 

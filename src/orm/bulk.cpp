@@ -78,35 +78,68 @@ std::vector<value> run_projection(session_state& s, const entity_mapping& m, con
     return std::move(rows.cells);
 }
 
-std::int64_t bulk_update(session_state& s, const entity_mapping& m, const query_spec& spec,
-                         std::vector<column_assignment> values) {
-    check_bulk(m, spec, "update");
-    s.autoflush();
+namespace {
+
+// The UPDATE of `values` (and of the version column) for where().
+update_statement bulk_update_statement(const entity_mapping& m, const query_spec& spec,
+                                       const std::vector<column_assignment>& values) {
     update_statement stmt(m.table);
     if (spec.where) stmt.where(*spec.where);
     param_set set;
     for (const auto& a : values) {
+        const std::string what = "query<" + m.struct_name + ">().update(): ";
+        if (a.column >= m.column_count())
+            throw usage_error(what + "set() names a member that is not mapped");
+        const std::string& name = m.table.columns()[a.column].name();
         if (std::find(m.key_columns.begin(), m.key_columns.end(), a.column) != m.key_columns.end())
-            throw usage_error("query<" + m.struct_name + ">().update(): the key column " +
-                              m.table.columns()[a.column].name() + " cannot be set");
-        set.set(m.table.columns()[a.column].name(), a.v);
+            throw usage_error(what + "the key column " + name + " cannot be set");
+        if (m.versioned() && a.column == m.version_index)
+            throw usage_error(what + "the version column " + name + " moves on by itself");
+        check_value(m.table, m.table.columns()[a.column], a.v);
+        set.set(name, a.v);
     }
     stmt.values(std::move(set));
-    const bool versioned = m.versioned();
-    if (versioned) {
+    if (m.versioned()) {
         const std::string& v = m.table.columns()[m.version_index].name();
         stmt.set(v, column_expr(m.table.name(), v) + 1);
     }
+    return stmt;
+}
+
+// Brings the held objects of the updated `rows` in line with `values`.
+void sync_updated(table_runtime& t, const row_buffer& rows,
+                  const std::vector<column_assignment>& values, epoch at) {
+    const entity_mapping& m = *t.map;
+    for (const auto e : held_entries(t, rows)) {
+        void* obj = t.objects[e];
+        const bool clean = !t.is_modified(e); // else its changes are still to be sent
+        for (const auto& a : values) m.load_column(obj, a.column, a.v);
+        if (m.versioned()) m.set_version(obj, m.get_version(obj) + 1);
+        if (clean) t.take_snapshot(e);
+        t.written_at[e] = at;
+        ++t.changes;
+    }
+}
+
+} // namespace
+
+std::int64_t bulk_update(session_state& s, const entity_mapping& m, const query_spec& spec,
+                         std::vector<column_assignment> values) {
+    check_bulk(m, spec, "update");
+    auto stmt = bulk_update_statement(m, spec, values);
+    s.autoflush();
     const dialect& d = s.conn().dialect();
-    table_runtime* t = holding(s, m);
-    s.begin(); // the rows and the objects change together, or not at all
-    row_buffer rows;
+    const bool held = holding(s, m) != nullptr;
+    row_buffer rows; // the updated rows the session may hold
     std::int64_t changed = 0;
-    if (t && d.returns_from_update()) {
-        stmt.returning(all_columns(m));
-        changed = run(s, compile_update(stmt, d), rows);
-    } else {
-        if (t) { // which rows: read (and lock) them first
+    auto& t = s.runtime(m);
+    const epoch at = s.run_bulk(t, [&] {
+        if (held && d.returns_from_update()) {
+            stmt.returning(all_columns(m));
+            changed = run(s, compile_update(stmt, d), rows);
+            return;
+        }
+        if (held) { // which rows: read (and lock) them first
             auto select = m.table.select();
             if (spec.where) select.where(*spec.where);
             auto q = compile_select(select, d);
@@ -115,17 +148,9 @@ std::int64_t bulk_update(session_state& s, const entity_mapping& m, const query_
         }
         row_buffer none;
         changed = run(s, compile_update(stmt, d), none);
-    }
-    if (!t) return changed;
-    const epoch at = s.stamp_write();
-    for (const auto e : held_entries(*t, rows)) {
-        void* obj = t->objects[e];
-        const bool clean = !t->is_modified(e); // else its changes are still to be sent
-        for (const auto& a : values) m.load_column(obj, a.column, a.v);
-        if (versioned) m.set_version(obj, m.get_version(obj) + 1);
-        if (clean) t->take_snapshot(e);
-        t->written_at[e] = at;
-    }
+    });
+    s.relations().clear(); // a ref that moved changes loaded collections
+    if (held) sync_updated(t, rows, values, at);
     return changed;
 }
 
@@ -134,24 +159,25 @@ std::int64_t bulk_delete(session_state& s, const entity_mapping& m, const query_
     s.autoflush();
     delete_statement stmt(m.table);
     if (spec.where) stmt.where(*spec.where);
-    table_runtime* t = holding(s, m);
-    if (t) stmt.returning(all_columns(m));
-    s.begin();
+    const bool held = holding(s, m) != nullptr;
+    if (held) stmt.returning(all_columns(m));
     row_buffer rows;
-    const std::int64_t changed = run(s, compile_delete(stmt, s.conn().dialect()), rows);
-    if (!t) return changed;
-    const epoch at = s.stamp_write();
-    for (const auto e : held_entries(*t, rows)) {
-        t->identity.erase(t->keys[e]);
-        t->states[e] = object_state::deleted;
-        if (t->marks[e] & mark_removing) {
-            t->marks[e] &= static_cast<std::uint8_t>(~mark_removing);
-            --t->removing;
-        }
-        t->written_at[e] = at;
-        ++t->changes;
-    }
+    std::int64_t changed = 0;
+    auto& t = s.runtime(m);
+    const epoch at =
+        s.run_bulk(t, [&] { changed = run(s, compile_delete(stmt, s.conn().dialect()), rows); });
     s.relations().clear(); // loaded collections may hold the deleted objects
+    if (!held) return changed;
+    for (const auto e : held_entries(t, rows)) {
+        t.identity.erase(t.keys[e]);
+        t.states[e] = object_state::deleted;
+        if (t.marks[e] & mark_removing) {
+            t.marks[e] &= static_cast<std::uint8_t>(~mark_removing);
+            --t.removing;
+        }
+        t.written_at[e] = at;
+        ++t.changes;
+    }
     return changed;
 }
 

@@ -164,8 +164,10 @@ std::int64_t count_query(session_state& s, const entity_mapping& m, const query_
     const dialect& d = s.conn().dialect();
     compiled_statement q;
     if (!spec.selected.empty() || !spec.group.empty() || spec.distinct) { // count its rows
-        select_statement inner =
-            spec.selected.empty() ? m.table.select() : select_statement(spec.selected);
+        // Grouped without select(): a row per group, its GROUP BY expressions.
+        select_statement inner = !spec.selected.empty() ? select_statement(spec.selected)
+                                 : !spec.group.empty()  ? select_statement(spec.group)
+                                                        : m.table.select();
         inner.select_from(m.table);
         apply_query_spec(inner, m, spec);
         q.sql = "SELECT COUNT(*) FROM (";

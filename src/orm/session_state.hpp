@@ -15,6 +15,7 @@
 #include "tabella/engine.hpp"
 #include "tabella/session.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,9 @@ struct table_runtime {
     /// Counts changes to the entries (new, loaded, written, removed, detached): an index
     /// built from the objects is current while this has not moved.
     std::uint64_t changes = 0;
+    /// The last bulk UPDATE or DELETE of the table (0: none): rows the session does not
+    /// track changed then, and objects loaded since may hold their values.
+    epoch bulk_at = 0;
 
     std::string key_buffer; ///< scratch for encoding keys (object_key...)
     std::string get_sql;    ///< SELECT ... WHERE key = ?, made at the first get()
@@ -138,9 +142,11 @@ class session_state {
 
     /// Opens the session's transaction (or its SAVEPOINT in the caller's) unless open.
     void begin();
-    /// The number of a write sent outside a flush (a bulk UPDATE or DELETE), for
-    /// table_runtime::written_at: a rollback past it reloads what it wrote.
-    epoch stamp_write() noexcept { return ++epoch_; }
+    /// Sends a statement outside a flush (a bulk UPDATE or DELETE of `t`) with `send`, in
+    /// the session's transaction and a SAVEPOINT of its own, as a flush is sent: a failed
+    /// statement is undone alone, a lost transaction is handled as a flush's. Returns its
+    /// number, for table_runtime::written_at; a rollback past it reloads the whole table.
+    epoch run_bulk(table_runtime& t, const std::function<void()>& send);
 
     /// Which children collections are loaded, and indexes of children by parent.
     [[nodiscard]] relation_cache& relations() noexcept { return relations_; }

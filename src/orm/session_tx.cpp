@@ -97,6 +97,24 @@ void session_state::flush() {
     apply_flush(plan, ++epoch_);
 }
 
+epoch session_state::run_bulk(table_runtime& t, const std::function<void()>& send) {
+    if (closed_) throw usage_error("the session is closed");
+    try {
+        begin();
+        auto savepoint = conn().begin();
+        send();
+        savepoint.commit();
+    } catch (...) {
+        if (transaction_lost()) {
+            replay_after_lost_transaction();
+            drop_transaction();
+        }
+        throw;
+    }
+    t.bulk_at = ++epoch_;
+    return t.bulk_at;
+}
+
 void session_state::commit() {
     flush();
     try {
@@ -205,7 +223,8 @@ void session_state::roll_back_objects(epoch since) {
                     t.marks[e] &= static_cast<std::uint8_t>(~mark_removing);
                     --t.removing;
                 }
-                if (t.written_at[e] > since || t.is_modified(e)) stale.push_back(e);
+                if (t.written_at[e] > since || t.is_modified(e) || t.bulk_at > since)
+                    stale.push_back(e);
                 break;
             case object_state::deleted:
                 if (t.written_at[e] <= since) break;
@@ -240,6 +259,12 @@ void session_state::replay_after_lost_transaction() {
         for (std::uint32_t e = 0; e < t.objects.size(); ++e) {
             const bool inserted = t.inserted_at[e] > committed_at_;
             const bool written = t.written_at[e] > committed_at_;
+            if (t.bulk_at > committed_at_ && !inserted) {
+                // A bulk statement cannot be replayed, and the objects of its table may
+                // hold what it wrote: the session lets them go, and get() reads them again.
+                if (t.states[e] != object_state::pending) t.detach(e);
+                continue;
+            }
             if (t.states[e] == object_state::persistent && inserted) {
                 if (t.marks[e] & mark_removing) { // added and removed: nothing to redo
                     t.detach(e);
