@@ -1,8 +1,8 @@
 // Non-template halves of the mapping: table descriptions, conversions, fingerprints,
 // create_all / drop_all for mapped structs.
 #include "tabella/mapping.hpp"
-#include "tabella/detail/hash_mix.hpp"
 #include "tabella/detail/entity_mapping.hpp"
+#include "tabella/detail/hash_mix.hpp"
 #include "tabella/detail/member_traits.hpp"
 #include "tabella/detail/schema.hpp"
 #include "tabella/dialect.hpp"

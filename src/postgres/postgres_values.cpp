@@ -29,7 +29,17 @@ enum : pqxx::oid {
     uuid_oid = 2950,
 };
 
-enum class decoder : std::uint8_t { integer, real, numeric, boolean, blob, timestamp, date, uuid, text };
+enum class decoder : std::uint8_t {
+    integer,
+    real,
+    numeric,
+    boolean,
+    blob,
+    timestamp,
+    date,
+    uuid,
+    text
+};
 
 decoder decoder_for(pqxx::oid type) {
     switch (type) {
