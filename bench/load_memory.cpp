@@ -7,8 +7,7 @@
 #include <tabella/session.hpp>
 #include <tabella/sqlite.hpp>
 
-#include <boost/hana/define_struct.hpp>
-
+#include "load_student.hpp"
 #include "rss.hpp"
 
 #include <cstdio>
@@ -17,21 +16,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <sys/wait.h>
-#include <unistd.h>
-
-namespace lm {
-struct student {
-    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
-                             (std::string, lastname), (int, age), (double, score));
-};
-} // namespace lm
-
-template <>
-struct tabella::table_traits<lm::student> {
-    static constexpr std::string_view name = "students";
-};
 
 namespace {
 
@@ -44,7 +28,7 @@ long long load_peak(tabella::engine& eng, bool track_changes, std::size_t rows) 
     reset_peak();
     const long long before = status_bytes("VmRSS");
     tabella::session s(eng, {.track_changes = track_changes});
-    const auto loaded = s.query<lm::student>().all();
+    const auto loaded = s.query<tabella_load::student>().all();
     if (loaded.size() != rows) throw std::runtime_error("wrong row count");
     return status_bytes("VmHWM") - before;
 }
@@ -58,49 +42,24 @@ int main(int argc, char** argv) try {
     const auto dir = std::filesystem::temp_directory_path() /
                      ("tabella-load-memory-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    auto eng = tabella::create_engine("sqlite:///" + (dir / "students.db").string());
-    tabella::create_all<lm::student>(eng);
-    {
-        tabella::session s(eng);
-        std::vector<lm::student> objs;
-        for (std::size_t i = 0; i < rows; ++i)
-            objs.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
-                            static_cast<int>(i % 90), static_cast<double>(i) * 0.5});
-        s.add_all(std::move(objs));
-        s.commit();
-    }
+    const std::string url = "sqlite:///" + (dir / "students.db").string();
+    tabella_load::fill_students(url, rows);
     // The objects: sizeof each (their strings are short enough to live inside them).
-    const long long objects = static_cast<long long>(rows * sizeof(lm::student));
+    const long long objects = static_cast<long long>(rows * sizeof(tabella_load::student));
     // Each load in a child process of its own: memory a load freed and the allocator kept
     // must not hide the next one's.
     auto measure = [&](bool track_changes) {
-        int fds[2];
-        if (pipe(fds) != 0) throw std::runtime_error("pipe");
-        const pid_t child = fork();
-        if (child == 0) {
-            long long peak = -1;
-            try {
-                auto own = tabella::create_engine("sqlite:///" + (dir / "students.db").string());
-                peak = load_peak(own, track_changes, rows);
-            } catch (...) {
-            }
-            (void)!write(fds[1], &peak, sizeof peak);
-            _exit(0);
-        }
-        long long peak = -1;
-        (void)!read(fds[0], &peak, sizeof peak);
-        waitpid(child, nullptr, 0);
-        close(fds[0]);
-        close(fds[1]);
-        if (peak < 0) throw std::runtime_error("the load failed");
-        return peak;
+        return tabella_bench::in_child("tabella_load_memory", [&] {
+            auto own = tabella::create_engine(url);
+            return load_peak(own, track_changes, rows);
+        });
     };
     const long long tracked = measure(true);
     const long long untracked = measure(false);
     const double percent =
         100.0 * static_cast<double>(tracked - objects) / static_cast<double>(objects);
     std::printf("rows: %zu, objects: %.1f MiB (%zu bytes each)\n", rows, mib(objects),
-                sizeof(lm::student));
+                sizeof(tabella_load::student));
     std::printf("load peak, change tracking on:  %.1f MiB (+%.0f%% over the objects)\n",
                 mib(tracked), percent);
     std::printf("load peak, change tracking off: %.1f MiB (+%.0f%% over the objects)\n",

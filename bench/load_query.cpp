@@ -23,30 +23,13 @@
 #endif
 
 namespace tabella_load {
-namespace {
-
-/// Fills the (new) database at `url` with `rows` students.
-void fill(const std::string& url, std::size_t rows) {
-    auto eng = tabella::create_engine(url);
-    tabella::create_all<student>(eng);
-    tabella::session s(eng);
-    std::vector<student> objs;
-    objs.reserve(rows);
-    for (std::size_t i = 0; i < rows; ++i)
-        objs.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
-                        static_cast<int>(i % 90), static_cast<double>(i) * 0.5});
-    s.add_all(std::move(objs));
-    s.commit();
-}
-
-} // namespace
 
 const std::string& students_database(std::size_t rows) {
     static std::map<std::size_t, std::string> files;
     auto& path = files[rows];
     if (!path.empty()) return path;
     path = scratch_directory() + "/students-" + std::to_string(rows) + ".db";
-    fill("sqlite:///" + path, rows);
+    fill_students("sqlite:///" + path, rows);
     return path;
 }
 
@@ -125,7 +108,7 @@ const std::string& postgres_database(std::size_t rows) {
     const std::string base(dsn);
     url = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
           schema;
-    fill(url, rows);
+    fill_students(url, rows);
     return url;
 }
 

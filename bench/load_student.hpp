@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tabella_load {
 
@@ -25,6 +26,20 @@ struct tabella::table_traits<tabella_load::student> {
 };
 
 namespace tabella_load {
+
+/// Creates the students table at `url` and stores `rows` students in it.
+inline void fill_students(const std::string& url, std::size_t rows) {
+    auto eng = tabella::create_engine(url);
+    tabella::create_all<student>(eng);
+    tabella::session s(eng);
+    std::vector<student> objs;
+    objs.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i)
+        objs.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
+                        static_cast<int>(i % 90), static_cast<double>(i) * 0.5});
+    s.add_all(std::move(objs));
+    s.commit();
+}
 
 /// A SQLite file holding `rows` students, written once per size.
 [[nodiscard]] const std::string& students_database(std::size_t rows);

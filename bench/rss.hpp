@@ -1,8 +1,14 @@
 // Reading this process's resident memory from /proc (Linux), for the memory benchmarks.
 #pragma once
 
+#include <cstdio>
 #include <fstream>
+#include <functional>
+#include <stdexcept>
 #include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace tabella_bench {
 
@@ -26,6 +32,32 @@ inline bool reset_peak() {
 
 inline double mib(long long bytes) {
     return static_cast<double>(bytes) / (1024.0 * 1024.0);
+}
+
+/// Runs `work` in a child process and returns what it returned, so that memory the
+/// allocator kept from one measurement does not hide the next one's. A `work` that throws
+/// is reported on stderr (prefixed with `program`), and the call throws.
+inline long long in_child(const char* program, const std::function<long long()>& work) {
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    const pid_t child = fork();
+    if (child == 0) {
+        long long peak = -1;
+        try {
+            peak = work();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s: %s\n", program, e.what());
+        }
+        (void)!write(fds[1], &peak, sizeof peak);
+        _exit(0);
+    }
+    long long peak = -1;
+    (void)!read(fds[0], &peak, sizeof peak);
+    waitpid(child, nullptr, 0);
+    close(fds[0]);
+    close(fds[1]);
+    if (peak < 0) throw std::runtime_error("a measurement failed");
+    return peak;
 }
 
 } // namespace tabella_bench

@@ -7,8 +7,7 @@
 #include <tabella/session.hpp>
 #include <tabella/sqlite.hpp>
 
-#include <boost/hana/define_struct.hpp>
-
+#include "load_student.hpp"
 #include "rss.hpp"
 
 #include <cstdio>
@@ -19,39 +18,16 @@
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
 #include <unistd.h>
-
-namespace sm {
-struct student {
-    BOOST_HANA_DEFINE_STRUCT(student, (std::optional<std::int64_t>, id), (std::string, name),
-                             (std::string, lastname), (int, age), (double, score));
-};
-} // namespace sm
-
-template <>
-struct tabella::table_traits<sm::student> {
-    static constexpr std::string_view name = "students";
-};
 
 namespace {
 
+using tabella_bench::in_child;
 using tabella_bench::mib;
 using tabella_bench::reset_peak;
 using tabella_bench::status_bytes;
-
-void fill(const std::string& url, std::size_t rows) {
-    auto eng = tabella::create_engine(url);
-    tabella::create_all<sm::student>(eng);
-    tabella::session s(eng);
-    std::vector<sm::student> objs;
-    objs.reserve(rows);
-    for (std::size_t i = 0; i < rows; ++i)
-        objs.push_back({std::nullopt, "name" + std::to_string(i), "last" + std::to_string(i),
-                        static_cast<int>(i % 90), static_cast<double>(i) * 0.5});
-    s.add_all(std::move(objs));
-    s.commit();
-}
+using tabella_load::fill_students;
+using tabella_load::student;
 
 // Peak RSS above the RSS before reading `rows` rows in a fresh session.
 long long read_peak(const std::string& url, std::size_t rows, bool stream) {
@@ -61,9 +37,9 @@ long long read_peak(const std::string& url, std::size_t rows, bool stream) {
     std::size_t seen = 0;
     {
         tabella::session s(eng);
-        auto q = s.query<sm::student>().limit(static_cast<std::int64_t>(rows));
+        auto q = s.query<student>().limit(static_cast<std::int64_t>(rows));
         if (stream) {
-            for (const sm::student& st : q.stream(1000)) seen += st.name.empty() ? 0 : 1;
+            for (const student& st : q.stream(1000)) seen += st.name.empty() ? 0 : 1;
         } else {
             seen = q.all().size();
         }
@@ -72,35 +48,12 @@ long long read_peak(const std::string& url, std::size_t rows, bool stream) {
     return status_bytes("VmHWM") - before;
 }
 
-// Runs `work` in a child process, so that memory the allocator kept from one measurement
-// does not hide the next one's.
-long long in_child(const std::function<long long()>& work) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
-    const pid_t child = fork();
-    if (child == 0) {
-        long long peak = -1;
-        try {
-            peak = work();
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "tabella_stream_memory: %s\n", e.what());
-        }
-        (void)!write(fds[1], &peak, sizeof peak);
-        _exit(0);
-    }
-    long long peak = -1;
-    (void)!read(fds[0], &peak, sizeof peak);
-    waitpid(child, nullptr, 0);
-    close(fds[0]);
-    close(fds[1]);
-    if (peak < 0) throw std::runtime_error("a measurement failed");
-    return peak;
-}
-
 void report(const char* database, const std::string& url, std::size_t rows) {
     for (const std::size_t k : {rows / 10, rows}) {
-        const long long streamed = in_child([&] { return read_peak(url, k, true); });
-        const long long loaded = in_child([&] { return read_peak(url, k, false); });
+        const long long streamed =
+            in_child("tabella_stream_memory", [&] { return read_peak(url, k, true); });
+        const long long loaded =
+            in_child("tabella_stream_memory", [&] { return read_peak(url, k, false); });
         std::printf("%s, %zu rows: stream(1000) peak +%.1f MiB, all() peak +%.1f MiB\n", database,
                     k, mib(streamed), mib(loaded));
     }
@@ -116,7 +69,7 @@ int main(int argc, char** argv) try {
                      ("tabella-stream-memory-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::string sqlite_url = "sqlite:///" + (dir / "students.db").string();
-    fill(sqlite_url, rows);
+    fill_students(sqlite_url, rows);
     report("SQLite", sqlite_url, rows);
     std::filesystem::remove_all(dir);
     if (const char* dsn = std::getenv("TABELLA_TEST_POSTGRES_DSN"); dsn && *dsn) {
@@ -126,7 +79,7 @@ int main(int argc, char** argv) try {
         const std::string url = base + (base.find('?') == std::string::npos ? "?" : "&") +
                                 "options=-csearch_path%3D" + schema;
         try {
-            fill(url, rows);
+            fill_students(url, rows);
             report("PostgreSQL", url, rows);
         } catch (...) {
             tabella::create_engine(dsn).connect().execute_sql("DROP SCHEMA " + schema + " CASCADE");

@@ -127,17 +127,13 @@ result insert_multi_values(connection& conn, const insert_shape& s,
     run_atomically(
         conn,
         [&] {
-            std::vector<param_ref> flat;
             // At most two shapes: full chunks, and the remainder.
-            for (std::size_t first = 0; first < rows.size(); first += per_stmt) {
-                const std::size_t count = std::min(per_stmt, rows.size() - first);
-                flat.clear();
-                for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
-                if (s.drawn) draw_sequences(run, s, flat);
-                std::string sql = d.insert(s.target->name(), s.names, count);
-                if (conflict) d.append_on_conflict(sql, *conflict, s.names);
-                changed += run.run(run.prepare(sql), flat);
-            }
+            for_each_chunk(run, s, rows, per_stmt,
+                           [&](std::size_t, std::size_t count, std::span<param_ref> flat) {
+                               std::string sql = d.insert(s.target->name(), s.names, count);
+                               if (conflict) d.append_on_conflict(sql, *conflict, s.names);
+                               changed += run.run(run.prepare(sql), flat);
+                           });
         },
         multi, true);
     return result({}, {}, changed);
@@ -172,6 +168,20 @@ void draw_sequences(statement_runner& run, const insert_shape& s, std::span<para
         run.reserve_from_sequence(s.columns[c]->sequence_name(), rows, values);
         for (std::size_t r = 0; r < rows; ++r)
             flat[r * width + c] = param_ref::of_integer(values[r]);
+    }
+}
+
+void for_each_chunk(
+    statement_runner& run, const insert_shape& s, const std::vector<param_set>& rows,
+    std::size_t per_statement,
+    const std::function<void(std::size_t, std::size_t, std::span<param_ref>)>& send) {
+    std::vector<param_ref> flat;
+    for (std::size_t first = 0; first < rows.size(); first += per_statement) {
+        const std::size_t count = std::min(per_statement, rows.size() - first);
+        flat.clear();
+        for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
+        if (s.drawn) draw_sequences(run, s, flat);
+        send(first, count, flat);
     }
 }
 

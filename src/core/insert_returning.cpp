@@ -160,14 +160,10 @@ result insert_multi_values_returning(connection& conn, const insert_shape& s,
     run_atomically(
         conn,
         [&] {
-            std::vector<param_ref> flat;
-            for (std::size_t first = 0; first < rows.size(); first += per_stmt) {
-                const std::size_t count = std::min(per_stmt, rows.size() - first);
-                flat.clear();
-                for (std::size_t i = first; i < first + count; ++i) flatten(s, rows[i], i, flat);
-                if (s.drawn) draw_sequences(inserter.runner(), s, flat);
-                inserter.send(first, count, flat);
-            }
+            for_each_chunk(inserter.runner(), s, rows, per_stmt,
+                           [&](std::size_t first, std::size_t count, std::span<param_ref> flat) {
+                               inserter.send(first, count, flat);
+                           });
         },
         true, true);
     return inserter.finish();

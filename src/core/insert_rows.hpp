@@ -6,6 +6,7 @@
 #include "tabella/metadata.hpp"
 #include "tabella/statement.hpp"
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,6 +35,14 @@ void flatten(const insert_shape& s, const param_set& row, std::size_t index,
 /// Writes values drawn from their sequences into the drawn columns of the rows `flat`
 /// holds, one round trip per column.
 void draw_sequences(statement_runner& run, const insert_shape& s, std::span<param_ref> flat);
+
+/// Hands `send` the rows of `rows` a chunk of at most `per_statement` at a time: the index
+/// of its first row, its row count and its parameters flattened in shape order, with the
+/// drawn columns' values drawn.
+void for_each_chunk(
+    statement_runner& run, const insert_shape& s, const std::vector<param_set>& rows,
+    std::size_t per_statement,
+    const std::function<void(std::size_t, std::size_t, std::span<param_ref>)>& send);
 
 /// Throws usage_error, before anything is sent, when `stmt`'s returning() cannot be
 /// honoured on `conn`'s database.
