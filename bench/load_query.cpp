@@ -153,11 +153,16 @@ void bm_raw_libpq(benchmark::State& state) {
 #endif
 
 void register_query_cases(std::vector<ratio_pair>& pairs) {
+    // 10,000,000 rows (a 400 MB file, 1.5 GB of objects) only when asked for:
+    // TABELLA_LOAD_BENCH_10M=1 scripts/bench.
+    const bool ten_million = std::getenv("TABELLA_LOAD_BENCH_10M") != nullptr;
     for (auto* bm :
          {benchmark::RegisterBenchmark("BM_raw_step", bm_raw_step),
           benchmark::RegisterBenchmark("BM_session_query", bm_session_query, true),
-          benchmark::RegisterBenchmark("BM_session_query_untracked", bm_session_query, false)})
+          benchmark::RegisterBenchmark("BM_session_query_untracked", bm_session_query, false)}) {
         bm->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->UseRealTime()->Unit(benchmark::kMillisecond);
+        if (ten_million) bm->Arg(10'000'000);
+    }
     pairs.push_back({"BM_session_query", "BM_raw_step", "students"});
     pairs.push_back({"BM_session_query_untracked", "BM_raw_step", "students"});
 #ifdef TABELLA_LOAD_BENCH_WITH_POSTGRES

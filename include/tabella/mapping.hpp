@@ -270,6 +270,23 @@ void load_row(void* obj, value* cells) {
     }
 }
 
+/// load_row from a driver's views of the row's cells (prepared_statement::execute_each).
+template <class T>
+void load_view_row(void* obj, const param_ref* cells) {
+    T& o = *static_cast<T*>(obj);
+    std::size_t index = 0;
+    try {
+        boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
+            using M = std::remove_cvref_t<decltype(boost::hana::second(acc)(o))>;
+            load_view_columns<M>(boost::hana::second(acc)(o), cells);
+            cells += column_width<M>();
+            ++index;
+        });
+    } catch (const conversion_error&) {
+        rethrow_for_column(member_names<T>()[index]);
+    }
+}
+
 template <class T>
 void ref_targets(const void* obj, const void** out) {
     const T& o = *static_cast<const T*>(obj);
@@ -517,6 +534,7 @@ entity_mapping build_mapping() {
     e.empty_members = &detail::empty_members<T>;
     e.bind_row = &detail::bind_row<T>;
     e.load_row = &detail::load_row<T>;
+    e.load_view_row = &detail::load_view_row<T>;
     if constexpr (integer) {
         e.get_key = &detail::get_key<T>;
         e.set_key = &detail::set_key<T>;

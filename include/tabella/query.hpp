@@ -52,6 +52,15 @@ struct TABELLA_EXPORT column_assignment {
 /// Runs `spec` and returns the session's objects for the rows (tracked ones reused).
 [[nodiscard]] TABELLA_EXPORT std::vector<void*> run_query(session_state& s, const entity_mapping& m,
                                                           const query_spec& spec);
+/// Where run_query puts each object of the result, in order (all() fills its vector of T*
+/// with no vector of void* beside it).
+struct object_sink {
+    void* target;
+    void (*append)(void* target, void* object);
+};
+/// run_query, each object handed to `out`.
+TABELLA_EXPORT void run_query(session_state& s, const entity_mapping& m, const query_spec& spec,
+                              object_sink out);
 /// Runs the projection `spec` (spec.selected, `width` expressions): its cells, row after row.
 [[nodiscard]] TABELLA_EXPORT std::vector<value> run_projection(session_state& s,
                                                                const entity_mapping& m,
@@ -239,10 +248,12 @@ class query {
 
     /// Every matching object.
     [[nodiscard]] std::vector<T*> all() const {
-        const auto raw = detail::run_query(*session_, detail::mapping_of<T>(), spec_);
         std::vector<T*> out;
-        out.reserve(raw.size());
-        for (void* p : raw) out.push_back(static_cast<T*>(p));
+        detail::run_query(*session_, detail::mapping_of<T>(), spec_,
+                          {&out, [](void* target, void* object) {
+                               static_cast<std::vector<T*>*>(target)->push_back(
+                                   static_cast<T*>(object));
+                           }});
         return out;
     }
     /// The first matching object, or nullptr.

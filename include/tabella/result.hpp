@@ -31,6 +31,8 @@ class TABELLA_EXPORT row {
     /// The value of column `name`; throws usage_error naming the column when there is none.
     [[nodiscard]] const value& operator[](std::string_view name) const;
     /// Typed access; throws conversion_error when the value does not fit T.
+    /// `get<std::string_view>` views the row's text without copying it (valid while the row
+    /// lives).
     template <class T>
     [[nodiscard]] T get(std::size_t index) const {
         return (*this)[index].template as<T>();

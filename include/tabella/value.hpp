@@ -143,6 +143,8 @@ class TABELLA_EXPORT value {
     /// represent, such as PostgreSQL's 'infinity', so that only reading it fails); a
     /// 16-byte blob converts to a uuid; a date converts to the timestamp of its midnight
     /// (UTC); a uuid and a date convert to their text ("xxxxxxxx-xxxx-...", "YYYY-MM-DD").
+    /// `as<std::string_view>()` views a text value's own bytes without copying them (valid
+    /// while this value lives unchanged); any other kind is a conversion_error.
     template <class T>
     [[nodiscard]] T as() const;
 

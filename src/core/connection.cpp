@@ -140,24 +140,18 @@ std::int64_t execute_rows(connection& conn, std::string_view sql, const std::vec
                        std::span<const param_ref> refs) { return run.run(stmt, refs, &out); });
 }
 
-std::int64_t execute_batches(connection& conn, std::string_view sql,
-                             const std::vector<value>& params, std::size_t batch,
-                             const std::function<void(row_buffer&)>& sink) {
-    return run_sql(
-        conn, sql, params,
-        [&](statement_runner& run, prepared_statement& stmt, std::span<const param_ref> refs) {
-            row_buffer buffer;
-            return run.run_batched(stmt, refs, buffer, batch, sink);
-        });
+std::int64_t execute_each(connection& conn, std::string_view sql, const std::vector<value>& params,
+                          row_sink& sink) {
+    return run_sql(conn, sql, params,
+                   [&](statement_runner& run, prepared_statement& stmt,
+                       std::span<const param_ref> refs) { return run.run_each(stmt, refs, sink); });
 }
 
-std::int64_t execute_batches(connection& conn, prepared_statement& stmt,
-                             std::span<const param_ref> params, std::size_t batch,
-                             const std::function<void(row_buffer&)>& sink) {
+std::int64_t execute_each(connection& conn, prepared_statement& stmt,
+                          std::span<const param_ref> params, row_sink& sink) {
     statement_runner runner(conn);
-    row_buffer buffer;
     std::int64_t changed = 0;
-    run_atomically(conn, [&] { changed = runner.run_batched(stmt, params, buffer, batch, sink); });
+    run_atomically(conn, [&] { changed = runner.run_each(stmt, params, sink); });
     return changed;
 }
 

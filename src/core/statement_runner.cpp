@@ -31,14 +31,12 @@ std::int64_t statement_runner::run(prepared_statement& stmt, std::span<const par
     return stmt.execute(params, out);
 }
 
-std::int64_t statement_runner::run_batched(prepared_statement& stmt,
-                                           std::span<const param_ref> params, row_buffer& buffer,
-                                           std::size_t batch,
-                                           const std::function<void(row_buffer&)>& sink) {
+std::int64_t statement_runner::run_each(prepared_statement& stmt, std::span<const param_ref> params,
+                                        row_sink& sink) {
     check_before_sending(params.size());
     echo_.line(stmt.sql());
     echo_.params(params);
-    return stmt.execute_batched(params, buffer, batch, sink);
+    return stmt.execute_each(params, sink);
 }
 
 std::int64_t

@@ -7,6 +7,7 @@
 #include "tabella/error.hpp"
 
 #include <iterator>
+#include <vector>
 
 namespace tabella {
 namespace detail {
@@ -40,6 +41,19 @@ std::unique_ptr<row_cursor> prepared_statement::open(std::span<const param_ref> 
     row_buffer all;
     (void)execute(params, &all);
     return std::make_unique<buffered_cursor>(std::move(all));
+}
+
+std::int64_t prepared_statement::execute_each(std::span<const param_ref> params, row_sink& sink) {
+    row_buffer buffer;
+    std::vector<param_ref> refs;
+    return execute_batched(params, buffer, 1024, [&](row_buffer& rows) {
+        const std::size_t width = rows.columns.size();
+        refs.resize(width);
+        for (std::size_t first = 0; first < rows.cells.size(); first += width) {
+            for (std::size_t c = 0; c < width; ++c) refs[c] = rows.cells[first + c].ref();
+            sink.row(refs);
+        }
+    });
 }
 
 void batch_source_deleter::operator()(batch_source* source) const noexcept {

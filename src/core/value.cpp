@@ -209,6 +209,9 @@ T value::as() const {
             if (kind() == value_kind::uuid) return r.uuid_value().to_string();
             if (kind() == value_kind::date) return detail::format_date(r.integer);
             mismatch(*this, "std::string");
+        } else if constexpr (std::is_same_v<T, std::string_view>) {
+            if (kind() == value_kind::text) return r.text(); // the value's own bytes
+            mismatch(*this, "std::string_view (a view of text)");
         } else if constexpr (std::is_same_v<T, blob>) {
             if (kind() == value_kind::blob) return std::get<blob>(v_);
             mismatch(*this, "a blob");
@@ -233,6 +236,7 @@ TABELLA_VALUE_AS(int)
 TABELLA_VALUE_AS(double)
 TABELLA_VALUE_AS(bool)
 TABELLA_VALUE_AS(std::string)
+TABELLA_VALUE_AS(std::string_view)
 TABELLA_VALUE_AS(blob)
 TABELLA_VALUE_AS(timestamp)
 TABELLA_VALUE_AS(std::chrono::system_clock::time_point)

@@ -116,7 +116,7 @@ void sync_updated(table_runtime& t, const row_buffer& rows,
         for (const auto& a : values) m.load_column(obj, a.column, a.v);
         if (m.versioned()) m.set_version(obj, m.get_version(obj) + 1);
         if (clean) t.take_snapshot(e);
-        t.written_at[e] = at;
+        t.written_at.set(e, at);
         ++t.changes;
     }
 }
@@ -175,7 +175,7 @@ std::int64_t bulk_delete(session_state& s, const entity_mapping& m, const query_
             t.marks[e] &= static_cast<std::uint8_t>(~mark_removing);
             --t.removing;
         }
-        t.written_at[e] = at;
+        t.written_at.set(e, at);
         ++t.changes;
     }
     return changed;

@@ -1,6 +1,7 @@
 // One flush: planned with nothing sent, then INSERTs (parents first), UPDATEs, DELETEs
 // (children first), then applied to the objects. Objects are restored when anything fails.
 #include "flush.hpp"
+#include "row_refs.hpp"
 
 #include "tabella/error.hpp"
 
@@ -21,8 +22,8 @@ std::uint64_t changed_columns(table_runtime& t, std::uint32_t e) {
     const bool key_changed = *key != t.keys[e];
     const bool stale = t.marks[e] & mark_stale;
     if (!stale && !t.track_changes && !key_changed) return 0;
-    param_ref refs[64];
-    m.bind_row(t.objects[e], refs);
+    row_refs refs(m.column_count());
+    m.bind_row(t.objects[e], refs.data());
     std::uint64_t mask = 0;
     const std::uint64_t* snap = stale ? nullptr : &t.snapshot[e * t.snapshot_width()];
     for (std::size_t c = 0; c < m.column_count(); ++c) {
@@ -226,7 +227,7 @@ void apply_flush(const flush_plan& plan, epoch number) {
                                                        mark_key_generated);
             --t.pending;
             t.make_persistent(e, *t.current_key(t.objects[e]));
-            t.inserted_at[e] = number;
+            t.inserted_at.set(e, number);
             t.take_snapshot(e);
         };
         auto deleted = [&](std::uint32_t e) {
@@ -234,7 +235,7 @@ void apply_flush(const flush_plan& plan, epoch number) {
             t.states[e] = object_state::deleted;
             t.marks[e] &= static_cast<std::uint8_t>(~mark_removing);
             --t.removing;
-            t.written_at[e] = number;
+            t.written_at.set(e, number);
         };
         for (const auto e : p.inserts) inserted(e);
         for (const auto& u : p.updates) {
@@ -246,7 +247,7 @@ void apply_flush(const flush_plan& plan, epoch number) {
                 t.make_persistent(u.entry, key);
             }
             t.take_snapshot(u.entry);
-            t.written_at[u.entry] = number;
+            t.written_at.set(u.entry, number);
         }
         for (const auto& sw : p.switches) {
             deleted(sw.removed);

@@ -31,6 +31,17 @@ std::optional<std::uint32_t> identity_map::find_run(std::int64_t key) const {
 }
 
 void identity_map::insert_run(std::int64_t key, std::uint32_t entry) {
+    // Rows loaded in key order continue the last run: past every key tracked, so that key
+    // cannot be mapped already.
+    if (!runs_.empty()) {
+        auto& [first, last] = *runs_.rbegin();
+        if (key > first &&
+            static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(first) == last.length &&
+            entry == last.first_entry + last.length && last.length < UINT32_MAX) {
+            ++last.length;
+            return;
+        }
+    }
     erase_run(key); // a key mapped already (a rollback restoring it) must not overlap its run
     auto next = runs_.upper_bound(key);
     if (next != runs_.begin()) {

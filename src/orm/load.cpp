@@ -7,15 +7,17 @@
 #include "tabella/error.hpp"
 #include "tabella/query.hpp"
 
+#include <span>
 #include <unordered_map>
+#include <vector>
 
 namespace tabella {
 namespace detail {
 namespace {
 
-void load_into(const entity_mapping& m, void* obj, value* cells, key_view key) {
+void load_into(const entity_mapping& m, void* obj, const param_ref* cells, key_view key) {
     try {
-        m.load_row(obj, cells);
+        m.load_view_row(obj, cells);
     } catch (const conversion_error& err) {
         throw conversion_error("loading " + m.table.name() + " row with key " +
                                describe_key(m, key) + " into " + m.struct_name + ": " + err.what());
@@ -23,10 +25,14 @@ void load_into(const entity_mapping& m, void* obj, value* cells, key_view key) {
 }
 
 // The key of a result row; a key that cannot be read names the table and the column.
-key_view row_key_of(table_runtime& t, const value* cells) {
+key_view row_key_of(table_runtime& t, const param_ref* cells) {
     const entity_mapping& m = *t.map;
+    if (m.integer_key && cells[m.key_index].kind == value_kind::integer)
+        return {cells[m.key_index].integer, {}};
     try {
-        return cells_key(m, cells, t.key_buffer);
+        std::vector<value> held(m.column_count()); // other keys convert as their members do
+        for (const auto c : m.key_columns) held[c] = value::from_ref(cells[c]);
+        return cells_key(m, held.data(), t.key_buffer);
     } catch (const conversion_error& err) {
         std::string columns;
         for (const auto c : m.key_columns)
@@ -40,7 +46,7 @@ key_view row_key_of(table_runtime& t, const value* cells) {
 // The tracked object for one result row, loading a new one when the key is not tracked.
 // A tracked object is returned as it is (loading never overwrites the session's changes)
 // unless `overwrite` (populate_existing) asks for the row's values in a persistent one.
-void* materialize(table_runtime& t, value* cells, bool overwrite) {
+void* materialize(table_runtime& t, const param_ref* cells, bool overwrite) {
     const entity_mapping& m = *t.map;
     const key_view key = row_key_of(t, cells);
     if (const auto e = t.identity.find(key)) {
@@ -60,33 +66,49 @@ void* materialize(table_runtime& t, value* cells, bool overwrite) {
     return obj;
 }
 
-// Rows are made into objects a batch at a time, as the driver reads them.
-constexpr std::size_t rows_per_batch = 1024;
+// Makes each row the driver reads into an object of `t` (in the one pass: the identity
+// map, the object's members, its snapshot), handed to `out`.
+class materializer final : public row_sink {
+  public:
+    materializer(table_runtime& t, object_sink out, bool overwrite) noexcept
+        : t_(t), out_(out), overwrite_(overwrite) {}
+    void row(std::span<const param_ref> cells) override {
+        out_.append(out_.target, materialize(t_, cells.data(), overwrite_));
+    }
 
-// The sink that makes each row of a batch into an object of `t`, appended to `out`.
-auto materializer(table_runtime& t, std::vector<void*>& out, bool overwrite) {
-    return [&t, &out, overwrite](row_buffer& rows) {
-        const std::size_t width = rows.columns.size();
-        for (std::size_t i = 0; i < rows.row_count(); ++i)
-            out.push_back(materialize(t, rows.cells.data() + i * width, overwrite));
-    };
+  private:
+    table_runtime& t_;
+    object_sink out_;
+    bool overwrite_;
+};
+
+// A sink that appends to a std::vector<void*>.
+object_sink into(std::vector<void*>& objects) noexcept {
+    return {&objects, [](void* target, void* object) {
+                static_cast<std::vector<void*>*>(target)->push_back(object);
+            }};
 }
 
 } // namespace
 
+void load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
+               bool overwrite, object_sink out) {
+    materializer sink(s.runtime(m), out, overwrite);
+    (void)execute_each(s.conn(), q.sql, q.params, sink);
+}
+
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
                              bool overwrite) {
     std::vector<void*> out;
-    (void)execute_batches(s.conn(), q.sql, q.params, rows_per_batch,
-                          materializer(s.runtime(m), out, overwrite));
+    load_rows(s, m, q, overwrite, into(out));
     return out;
 }
 
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared_statement& stmt,
                              std::span<const param_ref> params) {
     std::vector<void*> out;
-    (void)execute_batches(s.conn(), stmt, params, rows_per_batch,
-                          materializer(s.runtime(m), out, false));
+    materializer sink(s.runtime(m), into(out), false);
+    (void)execute_each(s.conn(), stmt, params, sink);
     return out;
 }
 
@@ -135,15 +157,23 @@ void apply_query_spec(select_statement& stmt, const entity_mapping& m, const que
     if (spec.offset) stmt.offset(*spec.offset);
 }
 
-std::vector<void*> run_query(session_state& s, const entity_mapping& m, const query_spec& spec) {
+void run_query(session_state& s, const entity_mapping& m, const query_spec& spec, object_sink out) {
     const auto q = compile_query(s.conn(), m, spec); // a misused query fails before autoflush
     s.autoflush();
     if (spec.for_update) s.begin(); // the locks last until the session's transaction ends
     // Rows of objects removed but not flushed are results too (autoflush off): all()
     // agrees with count(), as in SQLAlchemy.
+    if (spec.parent_loads.empty() && spec.child_loads.empty())
+        return load_rows(s, m, q, spec.populate_existing, out);
     auto objects = load_rows(s, m, q, spec.populate_existing);
     for (const relationship* r : spec.parent_loads) load_parents(s, m, *r, objects);
     for (const auto& [child, r] : spec.child_loads) load_children(s, m, objects, *child, *r);
+    for (void* obj : objects) out.append(out.target, obj);
+}
+
+std::vector<void*> run_query(session_state& s, const entity_mapping& m, const query_spec& spec) {
+    std::vector<void*> objects;
+    run_query(s, m, spec, into(objects));
     return objects;
 }
 
@@ -229,8 +259,11 @@ void reload(connection& conn, table_runtime& t, const std::vector<std::uint32_t>
         const auto q = compile_select(stmt, conn.dialect());
         row_buffer rows;
         (void)execute_rows(conn, q.sql, q.params, rows);
+        const std::size_t width = rows.columns.size();
+        std::vector<param_ref> refs(width);
         for (std::size_t row = 0; row < rows.row_count(); ++row) {
-            value* cells = rows.cells.data() + row * rows.columns.size();
+            for (std::size_t c = 0; c < width; ++c) refs[c] = rows.cells[row * width + c].ref();
+            const param_ref* cells = refs.data();
             const auto it = position.find(row_key_of(t, cells));
             if (it == position.end()) continue;
             const auto e = entries[it->second];

@@ -263,8 +263,7 @@ std::uint64_t fingerprint(const param_ref& p) noexcept {
     case value_kind::text:
     case value_kind::blob:
     case value_kind::uuid: {
-        const std::string_view bytes(static_cast<const char*>(p.data), p.size);
-        return mix(std::hash<std::string_view>{}(bytes) + p.size + tag);
+        return hash_bytes(p.data, p.size) ^ tag;
     }
     }
     return 0;

@@ -1,6 +1,7 @@
 // Keys of rows: taken from objects, rows and get() arguments, bound as parameters, shown
 // in messages and turned into WHERE conditions.
 #include "row_key.hpp"
+#include "row_refs.hpp"
 
 #include "tabella/detail/key_traits.hpp"
 #include "tabella/error.hpp"
@@ -23,9 +24,9 @@ std::optional<key_view> object_key(const entity_mapping& m, const void* obj, std
         if (!k) return std::nullopt;
         return key_view{*k, {}};
     }
-    param_ref refs[64];
+    row_refs refs(m.column_count());
     try {
-        m.bind_row(obj, refs);
+        m.bind_row(obj, refs.data());
     } catch (const usage_error&) {
         return std::nullopt; // a ref in the key points at a parent without a key yet
     }

@@ -1,5 +1,6 @@
 // The session's public API and the per-object operations of its state machine
 // (docs/session.md): add, remove, expunge, state_of.
+#include "row_refs.hpp"
 #include "session_state.hpp"
 
 #include "tabella/error.hpp"
@@ -23,8 +24,8 @@ std::uint32_t table_runtime::add_entries(void* first, std::size_t count, std::si
     states.resize(size, state);
     marks.resize(size, 0);
     keys.resize(size);
-    inserted_at.resize(size, 0);
-    written_at.resize(size, 0);
+    inserted_at.resize(size);
+    written_at.resize(size);
     addresses.insert(first, count, stride, entry);
     return entry;
 }
@@ -35,8 +36,8 @@ void table_runtime::take_snapshot(std::uint32_t entry) {
     if (!track_changes) return;
     const std::size_t width = snapshot_width();
     if (snapshot.size() < objects.size() * width) snapshot.resize(objects.size() * width);
-    param_ref refs[64];
-    map->bind_row(objects[entry], refs);
+    row_refs refs(map->column_count());
+    map->bind_row(objects[entry], refs.data());
     std::uint64_t* out = &snapshot[entry * width];
     for (std::size_t c = 0; c < map->column_count(); ++c)
         if (!(map->key_mask & (std::uint64_t{1} << c))) *out++ = fingerprint(refs[c]);
@@ -47,8 +48,8 @@ bool table_runtime::is_modified(std::uint32_t entry) const {
     if (object_key(*map, objects[entry], buffer) != keys[entry]) return true;
     if (marks[entry] & mark_stale) return true;
     if (!track_changes) return false;
-    param_ref refs[64];
-    map->bind_row(objects[entry], refs);
+    row_refs refs(map->column_count());
+    map->bind_row(objects[entry], refs.data());
     const std::uint64_t* snap = &snapshot[entry * snapshot_width()];
     for (std::size_t c = 0; c < map->column_count(); ++c)
         if (!(map->key_mask & (std::uint64_t{1} << c)) && fingerprint(refs[c]) != *snap++)

@@ -15,6 +15,7 @@
 #include "tabella/engine.hpp"
 #include "tabella/session.hpp"
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,6 +38,30 @@ enum entry_mark : std::uint8_t {
 /// it was set, so "since P" is "stamped after P".
 using epoch = std::uint32_t;
 
+/// entry -> epoch, 0 for most entries (objects loaded and never written): stored a page of
+/// entries at a time, a page made at its first non-zero epoch, so that loading a million
+/// rows costs no memory here.
+class epoch_column {
+  public:
+    void resize(std::size_t n) { pages_.resize((n + page_size - 1) / page_size); }
+    [[nodiscard]] epoch operator[](std::size_t e) const noexcept {
+        const auto& page = pages_[e / page_size];
+        return page ? (*page)[e % page_size] : 0;
+    }
+    void set(std::size_t e, epoch at) {
+        auto& page = pages_[e / page_size];
+        if (!page) {
+            if (at == 0) return;
+            page = std::make_unique<std::array<epoch, page_size>>();
+        }
+        (*page)[e % page_size] = at;
+    }
+
+  private:
+    static constexpr std::size_t page_size = 4096;
+    std::vector<std::unique_ptr<std::array<epoch, page_size>>> pages_;
+};
+
 /// A flush changed the key of an object's row: what to restore at a rollback past it.
 struct key_change {
     epoch at;
@@ -55,8 +80,8 @@ struct table_runtime {
     std::vector<object_state> states;    ///< entry -> state
     std::vector<std::uint8_t> marks;     ///< entry -> entry_mark bits
     row_keys keys;                       ///< entry -> key of its row (persistent, deleted)
-    std::vector<epoch> inserted_at;      ///< entry -> flush that inserted it (0: loaded)
-    std::vector<epoch> written_at;       ///< entry -> flush that last updated or deleted it
+    epoch_column inserted_at;            ///< entry -> flush that inserted it (0: loaded)
+    epoch_column written_at;             ///< entry -> flush that last updated or deleted it
     std::vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
     identity_map identity;               ///< key -> entry, persistent entries only
     std::vector<key_change> key_changes; ///< since the last commit, oldest first
@@ -188,6 +213,10 @@ class session_state {
 /// loads the row's values into persistent ones, as populate_existing).
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
                              bool overwrite = false);
+
+/// The same, each object handed to `out` as its row is read.
+void load_rows(session_state& s, const entity_mapping& m, const compiled_statement& q,
+               bool overwrite, object_sink out);
 
 /// The same for a prepared statement of the session, with `params` bound as they are.
 std::vector<void*> load_rows(session_state& s, const entity_mapping& m, prepared_statement& stmt,

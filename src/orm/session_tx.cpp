@@ -13,7 +13,7 @@ namespace {
 void clear_generated_key(table_runtime& t, std::uint32_t e) {
     if (t.marks[e] & mark_key_generated) clear_generated_key(*t.map, t.objects[e]);
     t.marks[e] &= static_cast<std::uint8_t>(~mark_key_generated);
-    t.inserted_at[e] = 0;
+    t.inserted_at.set(e, 0);
 }
 
 } // namespace

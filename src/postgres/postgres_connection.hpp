@@ -116,6 +116,11 @@ class pg_statement final : public prepared_statement {
         read_postgres_rows(r, buffer, batch, sink);
         return static_cast<std::int64_t>(r.affected_rows());
     }
+    std::int64_t execute_each(std::span<const param_ref> params, row_sink& sink) override {
+        const pqxx::result r = conn_.run(sql_, name_, params, executions_++ == 0);
+        read_postgres_rows(r, sink);
+        return static_cast<std::int64_t>(r.affected_rows());
+    }
     /// A server-side cursor (DECLARE ... CURSOR, FETCH FORWARD n) in the open transaction.
     std::unique_ptr<row_cursor> open(std::span<const param_ref> params) override;
     const std::string& sql() const noexcept override { return sql_; }

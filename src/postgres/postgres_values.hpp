@@ -39,6 +39,8 @@ void read_postgres_rows(const pqxx::result& r, row_buffer& out);
 /// to `sink` and then emptied.
 void read_postgres_rows(const pqxx::result& r, row_buffer& out, std::size_t batch,
                         const std::function<void(row_buffer&)>& sink);
+/// Hands each row of `r` to `sink` as views of the result's text.
+void read_postgres_rows(const pqxx::result& r, row_sink& sink);
 
 } // namespace tabella::detail
 

@@ -8,6 +8,8 @@
 
 #include <sqlite3.h>
 
+#include <vector>
+
 namespace tabella::detail {
 namespace {
 
@@ -147,6 +149,43 @@ std::int64_t sqlite_statement::execute_batched(std::span<const param_ref> params
     });
     if (!buffer.cells.empty()) sink(buffer);
     return changed;
+}
+
+namespace {
+
+// A view of column `col` of the current row: valid until the statement steps again. Read
+// through the column's sqlite3_value, one API call a cell fewer than sqlite3_column_*: an
+// unprotected value is safe here, as a connection is used by one thread at a time.
+param_ref view_cell(sqlite3_stmt* stmt, int col) {
+    sqlite3_value* v = sqlite3_column_value(stmt, col);
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+        return param_ref::of_integer(sqlite3_value_int64(v));
+    case SQLITE_FLOAT:
+        return param_ref::of_real(sqlite3_value_double(v));
+    case SQLITE_TEXT: {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        return param_ref::of_text({p, static_cast<std::size_t>(sqlite3_value_bytes(v))});
+    }
+    case SQLITE_BLOB: {
+        const void* p = sqlite3_value_blob(v);
+        return param_ref::of_blob(p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
+    }
+    default:
+        return param_ref::of_null();
+    }
+}
+
+} // namespace
+
+std::int64_t sqlite_statement::execute_each(std::span<const param_ref> params, row_sink& sink) {
+    bind_all(params);
+    const int columns = sqlite3_column_count(stmt_);
+    std::vector<param_ref> cells(static_cast<std::size_t>(columns));
+    return step_all([&] {
+        for (int c = 0; c < columns; ++c) cells[static_cast<std::size_t>(c)] = view_cell(stmt_, c);
+        sink.row(cells);
+    });
 }
 
 } // namespace tabella::detail

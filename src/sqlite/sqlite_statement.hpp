@@ -21,6 +21,8 @@ class sqlite_statement final : public prepared_statement {
     std::int64_t execute_batched(std::span<const param_ref> params, row_buffer& buffer,
                                  std::size_t batch,
                                  const std::function<void(row_buffer&)>& sink) override;
+    /// Steps the rows, handing each to `sink` as views of SQLite's own buffers.
+    std::int64_t execute_each(std::span<const param_ref> params, row_sink& sink) override;
     /// Steps the rows as the cursor is read; the statement is reset when it is destroyed.
     std::unique_ptr<row_cursor> open(std::span<const param_ref> params) override;
     const std::string& sql() const noexcept override { return sql_; }

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,17 +67,45 @@ struct plain_member {
     static void load(M& m, const value& v) { m = v.as<M>(); }
 };
 
+/// Reads a member of type M from a driver's view of its cell through value, as the
+/// conversions of value::as<M>() say: what load_view does for the kinds it does not read
+/// directly, so that both paths convert alike.
+template <class M>
+void load_through_value(M& m, const param_ref& cell) {
+    value held = value::from_ref(cell);
+    member_traits<M>::load(m, held);
+}
+
 template <>
 struct member_traits<int> : plain_member<int, column_type::integer> {
     static param_ref bind(int v) noexcept { return param_ref::of_integer(v); }
+    static void load_view(int& m, const param_ref& cell) {
+        if (cell.kind == value_kind::integer && cell.integer >= std::numeric_limits<int>::min() &&
+            cell.integer <= std::numeric_limits<int>::max())
+            m = static_cast<int>(cell.integer);
+        else
+            load_through_value(m, cell); // converts, or says why it cannot
+    }
 };
 template <>
 struct member_traits<std::int64_t> : plain_member<std::int64_t, column_type::big_integer> {
     static param_ref bind(std::int64_t v) noexcept { return param_ref::of_integer(v); }
+    static void load_view(std::int64_t& m, const param_ref& cell) {
+        if (cell.kind == value_kind::integer)
+            m = cell.integer;
+        else
+            load_through_value(m, cell);
+    }
 };
 template <>
 struct member_traits<double> : plain_member<double, column_type::real> {
     static param_ref bind(double v) noexcept { return param_ref::of_real(v); }
+    static void load_view(double& m, const param_ref& cell) {
+        if (cell.kind == value_kind::real)
+            m = cell.real;
+        else
+            load_through_value(m, cell);
+    }
 };
 template <>
 struct member_traits<bool> : plain_member<bool, column_type::boolean> {
@@ -92,6 +121,13 @@ struct member_traits<std::string> : plain_member<std::string, column_type::strin
             m = std::move(*text);
         else
             m = v.as<std::string>();
+    }
+    /// The text is copied once, from the driver's buffer into the member.
+    static void load_view(std::string& m, const param_ref& cell) {
+        if (cell.kind == value_kind::text)
+            m.assign(static_cast<const char*>(cell.data), cell.size);
+        else
+            load_through_value(m, cell);
     }
 };
 template <>
@@ -153,6 +189,16 @@ struct member_traits<std::optional<M>> {
             return;
         }
         member_traits<M>::load(m.emplace(), v);
+    }
+    static void load_view(std::optional<M>& m, const param_ref& cell) {
+        if (cell.kind == value_kind::null) {
+            m.reset();
+            return;
+        }
+        if constexpr (requires(M & inner) { member_traits<M>::load_view(inner, cell); })
+            member_traits<M>::load_view(m.emplace(), cell);
+        else
+            load_through_value(m.emplace(), cell);
     }
 };
 
@@ -248,6 +294,20 @@ void bind_columns(const M& m, param_ref* out) {
         member_traits<M>::bind_columns(m, out);
     else
         *out = member_traits<M>::bind(m);
+}
+/// Reads member `m` from a driver's views of its column(s) (prepared_statement::execute_each).
+template <class M>
+void load_view_columns(M& m, const param_ref* cells) {
+    if constexpr (requires { member_traits<M>::width; }) {
+        value held[member_traits<M>::width];
+        for (std::size_t k = 0; k < member_traits<M>::width; ++k)
+            held[k] = value::from_ref(cells[k]);
+        member_traits<M>::load_columns(m, held);
+    } else if constexpr (requires { member_traits<M>::load_view(m, *cells); }) {
+        member_traits<M>::load_view(m, *cells);
+    } else {
+        load_through_value(m, *cells);
+    }
 }
 /// Reads member `m` from its column(s); text is moved out of `cells` when they are not const.
 template <class M, class V>

@@ -48,6 +48,17 @@ class TABELLA_EXPORT row_cursor {
     virtual bool fetch(row_buffer& out, std::size_t n) = 0;
 };
 
+/// Receives a statement's rows one at a time, as the driver reads them
+/// (prepared_statement::execute_each).
+class TABELLA_EXPORT row_sink {
+  public:
+    virtual ~row_sink() = default;
+    /// One row: a view of each cell, in select-list order, of the kind the database
+    /// reported (text and blobs point into the driver's buffers). The views are valid only
+    /// during the call: whatever is kept is copied, once, into its destination.
+    virtual void row(std::span<const param_ref> cells) = 0;
+};
+
 /// A statement prepared once and executed many times with different parameters.
 class TABELLA_EXPORT prepared_statement {
   public:
@@ -68,6 +79,11 @@ class TABELLA_EXPORT prepared_statement {
         sink(buffer);
         return changed;
     }
+    /// Runs the statement and hands each row to `sink` as it is read, with no `value` made
+    /// of its cells (SQLite as it steps, PostgreSQL from its result): the load path of the
+    /// ORM. The default reads batches with execute_batched and views their cells. Returns
+    /// the count of rows changed.
+    virtual std::int64_t execute_each(std::span<const param_ref> params, row_sink& sink);
     /// Runs the statement with `params` and returns a cursor over its rows, read a batch
     /// at a time as fetch() asks (SQLite steps, PostgreSQL FETCHes from a server-side
     /// cursor, MariaDB from a read-only server cursor). The statement, `params` and what

@@ -40,16 +40,13 @@ class connection_access {
 /// load path reads, and moves from, its cells). Returns the count of rows changed.
 std::int64_t execute_rows(connection& conn, std::string_view sql, const std::vector<value>& params,
                           row_buffer& out);
-/// The same, handing the rows to `sink` in batches of at most `batch` rows as the driver
-/// reads them, never holding the whole result where the driver can help it.
-std::int64_t execute_batches(connection& conn, std::string_view sql,
-                             const std::vector<value>& params, std::size_t batch,
-                             const std::function<void(row_buffer&)>& sink);
-
+/// The same, handing each row to `sink` as the driver reads it, never holding the whole
+/// result where the driver can help it.
+std::int64_t execute_each(connection& conn, std::string_view sql, const std::vector<value>& params,
+                          row_sink& sink);
 /// The same with a statement prepared on `conn` (and kept) by the caller.
-std::int64_t execute_batches(connection& conn, prepared_statement& stmt,
-                             std::span<const param_ref> params, std::size_t batch,
-                             const std::function<void(row_buffer&)>& sink);
+std::int64_t execute_each(connection& conn, prepared_statement& stmt,
+                          std::span<const param_ref> params, row_sink& sink);
 
 /// Sends statements for one unit of work (a flush, an insert): every statement is echoed
 /// exactly as sent, refused inside a transaction the database has ended, kept within the
@@ -70,11 +67,10 @@ class statement_runner {
     /// count of rows it changed.
     std::int64_t run(prepared_statement& stmt, std::span<const param_ref> params,
                      row_buffer* out = nullptr);
-    /// Runs `stmt` once with `params`, handing the rows it returns to `sink` in batches
-    /// (prepared_statement::execute_batched).
-    std::int64_t run_batched(prepared_statement& stmt, std::span<const param_ref> params,
-                             row_buffer& buffer, std::size_t batch,
-                             const std::function<void(row_buffer&)>& sink);
+    /// Runs `stmt` once with `params`, handing each row it returns to `sink` as it is read
+    /// (prepared_statement::execute_each).
+    std::int64_t run_each(prepared_statement& stmt, std::span<const param_ref> params,
+                          row_sink& sink);
     /// Runs `stmt` once per `width`-wide set of `flat` (executemany), echoed as one
     /// statement with its parameter sets; `each` sees every set's index and returned rows.
     std::int64_t run_many(prepared_statement& stmt, std::span<const param_ref> flat,
