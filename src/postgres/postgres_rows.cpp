@@ -180,16 +180,20 @@ struct result_columns {
     std::vector<std::string> names;
 };
 
-// Calls `each` with the views of every row of `r`, in order.
+// Calls `each` with the views of every row of `r`, in order. The cells are reached through
+// the iterators' operator-> (libpqxx 6.4's iterators are the row and the field they point
+// at): a row[c] or *iterator copies the result handle (two reference counts) every time.
 template <class Each>
 void view_rows(const pqxx::result& r, const result_columns& columns, Each&& each) {
     const std::size_t width = columns.size();
     row_scratch scratch(width);
     std::vector<param_ref> cells(width);
-    for (const auto& row : r) {
-        for (std::size_t c = 0; c < width; ++c)
-            cells[c] = view_cell(columns.decoders[c], row[static_cast<pqxx::row_size_type>(c)],
-                                 columns.names[c], c, scratch);
+    const auto end = r.end();
+    for (auto row = r.begin(); row != end; ++row) {
+        auto field = row->begin();
+        for (std::size_t c = 0; c < width; ++c, ++field)
+            cells[c] = view_cell(columns.decoders[c], *field.operator->(), columns.names[c], c,
+                                 scratch);
         each(std::span<const param_ref>(cells));
     }
 }
