@@ -8,6 +8,7 @@
 #include "tabella/detail/entity_mapping.hpp"
 #include "tabella/detail/index_members.hpp"
 #include "tabella/detail/member_traits.hpp"
+#include "tabella/detail/pages.hpp"
 #include "tabella/expression.hpp"
 
 #include <boost/hana/accessors.hpp>
@@ -362,8 +363,9 @@ void set_version(void* obj, std::int64_t version) {
 }
 
 /// Owns the objects of type T a session tracks; addresses are stable. Objects added one at
-/// a time (add, and every row a query loads) go into chunks of up to 4,096 objects, laid
-/// out one after the other, so that the session's address index holds one run per chunk.
+/// a time (add, and every row a query loads) go into chunks growing to 2 MiB (one large
+/// page, detail/pages.hpp), laid out one after the other, so that the session's address
+/// index holds one run per chunk.
 template <class T>
 class typed_store final : public object_store {
   public:
@@ -373,7 +375,7 @@ class typed_store final : public object_store {
     ~typed_store() override {
         for (const chunk& c : chunks_) {
             std::destroy_n(c.data, c.used);
-            std::allocator<T>().deallocate(c.data, c.capacity);
+            page_allocator<T>().deallocate(c.data, c.capacity);
         }
     }
 
@@ -399,10 +401,11 @@ class typed_store final : public object_store {
         return *obj;
     }
     void grow() {
+        constexpr std::size_t most = std::max<std::size_t>(1, (std::size_t{2} << 20) / sizeof(T));
         const std::size_t n =
-            chunks_.empty() ? 16 : std::min<std::size_t>(chunks_.back().capacity * 2, 4096);
+            chunks_.empty() ? 16 : std::min<std::size_t>(chunks_.back().capacity * 2, most);
         chunks_.reserve(chunks_.size() + 1); // push_back below cannot throw
-        chunks_.push_back({std::allocator<T>().allocate(n), n, 0});
+        chunks_.push_back({page_allocator<T>().allocate(n), n, 0});
     }
 
     std::vector<chunk> chunks_;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tabella/detail/entity_mapping.hpp"
+#include "tabella/detail/pages.hpp"
 #include "tabella/expression.hpp"
 
 #include <cstdint>
@@ -80,6 +81,10 @@ void bind_key(const entity_mapping& m, key_view k, param_ref* out);
 /// Clears a key the database or the session generated (rollback, failed flush).
 void clear_generated_key(const entity_mapping& m, void* obj);
 
+/// A vector of one item per session entry: millions of them in large pages.
+template <class T>
+using large_vector = std::vector<T, page_allocator<T>>;
+
 /// entry -> the key of the row the entry's object stands for.
 class row_keys {
   public:
@@ -102,7 +107,7 @@ class row_keys {
 
   private:
     bool integer_;
-    std::vector<std::int64_t> ints_;
+    large_vector<std::int64_t> ints_;
     std::vector<std::string> wide_;
 };
 

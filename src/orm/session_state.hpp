@@ -76,19 +76,19 @@ struct table_runtime {
 
     const entity_mapping* map;
     std::unique_ptr<object_store> store;
-    std::vector<void*> objects;          ///< entry -> object
-    std::vector<object_state> states;    ///< entry -> state
-    std::vector<std::uint8_t> marks;     ///< entry -> entry_mark bits
-    row_keys keys;                       ///< entry -> key of its row (persistent, deleted)
-    epoch_column inserted_at;            ///< entry -> flush that inserted it (0: loaded)
-    epoch_column written_at;             ///< entry -> flush that last updated or deleted it
-    std::vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
-    identity_map identity;               ///< key -> entry, persistent entries only
-    std::vector<key_change> key_changes; ///< since the last commit, oldest first
-    object_index addresses;              ///< object address -> entry
-    bool track_changes;                  ///< keep snapshots (session_options::track_changes)
-    std::size_t pending = 0;             ///< entries in state pending
-    std::size_t removing = 0;            ///< entries with mark_removing
+    large_vector<void*> objects;          ///< entry -> object
+    large_vector<object_state> states;    ///< entry -> state
+    large_vector<std::uint8_t> marks;     ///< entry -> entry_mark bits
+    row_keys keys;                        ///< entry -> key of its row (persistent, deleted)
+    epoch_column inserted_at;             ///< entry -> flush that inserted it (0: loaded)
+    epoch_column written_at;              ///< entry -> flush that last updated or deleted it
+    large_vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
+    identity_map identity;                ///< key -> entry, persistent entries only
+    std::vector<key_change> key_changes;  ///< since the last commit, oldest first
+    object_index addresses;               ///< object address -> entry
+    bool track_changes;                   ///< keep snapshots (session_options::track_changes)
+    std::size_t pending = 0;              ///< entries in state pending
+    std::size_t removing = 0;             ///< entries with mark_removing
     /// Counts changes to the entries (new, loaded, written, removed, detached): an index
     /// built from the objects is current while this has not moved.
     std::uint64_t changes = 0;

@@ -192,8 +192,8 @@ void view_rows(const pqxx::result& r, const result_columns& columns, Each&& each
     for (auto row = r.begin(); row != end; ++row) {
         auto field = row->begin();
         for (std::size_t c = 0; c < width; ++c, ++field)
-            cells[c] = view_cell(columns.decoders[c], *field.operator->(), columns.names[c], c,
-                                 scratch);
+            cells[c] =
+                view_cell(columns.decoders[c], *field.operator->(), columns.names[c], c, scratch);
         each(std::span<const param_ref>(cells));
     }
 }

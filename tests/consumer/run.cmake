@@ -24,7 +24,8 @@ endfunction()
 if(MODE STREQUAL "shared")
   run(${CMAKE_COMMAND} -S ${TABELLA_SOURCE} -B ${WORK_DIR}/tabella -G ${GENERATOR}
       -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DTABELLA_BUILD_TESTS=OFF
-      -DTABELLA_BUILD_BENCH=OFF -DTABELLA_BUILD_EXAMPLES=OFF -DTABELLA_INSTALL=ON)
+      -DTABELLA_BUILD_BENCH=OFF -DTABELLA_BUILD_EXAMPLES=OFF -DTABELLA_INSTALL=ON
+      -DTABELLA_WITH_MARIADB=OFF) # the consumer links SQLite and PostgreSQL: a shorter build
   run(${CMAKE_COMMAND} --build ${WORK_DIR}/tabella)
   install_build(${WORK_DIR}/tabella)
   set(extra -DCMAKE_PREFIX_PATH=${prefix})

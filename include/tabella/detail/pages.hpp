@@ -1,0 +1,45 @@
+// Memory for a session's large arrays (its objects, their entries and snapshots): an
+// allocation of 1 MiB or more is mapped in 2 MiB pages where the system has them
+// (Linux's transparent huge pages, asked for with madvise), so that loading millions of
+// rows costs one page fault per 2 MiB instead of one per 4 KiB, and the cost of a row does
+// not grow with the size of the result.
+#pragma once
+
+#include "tabella/export.hpp"
+
+#include <cstddef>
+#include <memory>
+
+namespace tabella::detail {
+
+/// Allocations of at least this many bytes are mapped in large pages.
+inline constexpr std::size_t large_allocation = std::size_t{1} << 20;
+
+/// `bytes` (at least large_allocation) aligned to 2 MiB; throws std::bad_alloc.
+[[nodiscard]] TABELLA_EXPORT void* allocate_pages(std::size_t bytes);
+/// Frees what allocate_pages(bytes) returned.
+TABELLA_EXPORT void release_pages(void* p, std::size_t bytes) noexcept;
+
+/// std::allocator, but large allocations in large pages.
+template <class T>
+struct page_allocator {
+    using value_type = T;
+    page_allocator() noexcept = default;
+    template <class U>
+    page_allocator(const page_allocator<U>&) noexcept {}
+
+    [[nodiscard]] T* allocate(std::size_t n) {
+        if (n * sizeof(T) < large_allocation) return std::allocator<T>().allocate(n);
+        return static_cast<T*>(allocate_pages(n * sizeof(T)));
+    }
+    void deallocate(T* p, std::size_t n) noexcept {
+        if (n * sizeof(T) < large_allocation) return std::allocator<T>().deallocate(p, n);
+        release_pages(p, n * sizeof(T));
+    }
+    template <class U>
+    friend bool operator==(const page_allocator&, const page_allocator<U>&) noexcept {
+        return true;
+    }
+};
+
+} // namespace tabella::detail
