@@ -90,11 +90,22 @@ mariadb_statement::~mariadb_statement() {
 std::int64_t mariadb_statement::execute(std::span<const param_ref> params, row_buffer* out) {
     check_params(params);
     if (!stmt_) return link_.run_text(sql_, out);
+    return run(params, out, nullptr);
+}
+
+std::int64_t mariadb_statement::execute_each(std::span<const param_ref> params, row_sink& sink) {
+    check_params(params);
+    if (!stmt_) return prepared_statement::execute_each(params, sink); // text protocol
+    return run(params, nullptr, &sink);
+}
+
+std::int64_t mariadb_statement::run(std::span<const param_ref> params, row_buffer* out,
+                                    row_sink* sink) {
     if (!params.empty()) bind(params);
     if (mysql_stmt_execute(stmt_) != 0) link_.fail(stmt_, sql_);
     std::int64_t changed = 0;
     if (mysql_stmt_field_count(stmt_) > 0)
-        changed = read_rows(out); // SELECT, or INSERT ... RETURNING: a row per row written
+        changed = read_rows(out, sink); // SELECT, or INSERT ... RETURNING: a row per row written
     else
         changed = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt_));
     link_.succeeded();
@@ -117,7 +128,7 @@ void mariadb_statement::bind(std::span<const param_ref> params) {
     if (mysql_stmt_bind_param(stmt_, binds_.data()) != 0) link_.fail(stmt_, sql_);
 }
 
-std::int64_t mariadb_statement::read_rows(row_buffer* out) {
+std::int64_t mariadb_statement::read_rows(row_buffer* out, row_sink* sink) {
     if (mysql_stmt_store_result(stmt_) != 0) link_.fail(stmt_, sql_);
     result_guard guard(stmt_);
     guard.meta = mysql_stmt_result_metadata(stmt_);
@@ -129,6 +140,7 @@ std::int64_t mariadb_statement::read_rows(row_buffer* out) {
     result_cells cells(fields, width);
     if (mysql_stmt_bind_result(stmt_, cells.binds()) != 0) link_.fail(stmt_, sql_);
     std::int64_t rows = 0;
+    std::vector<param_ref> views;
     for (;;) {
         const int rc = mysql_stmt_fetch(stmt_);
         if (rc == MYSQL_NO_DATA) break;
@@ -136,6 +148,10 @@ std::int64_t mariadb_statement::read_rows(row_buffer* out) {
         ++rows; // MYSQL_DATA_TRUNCATED too: long values are fetched column by column
         if (out)
             for (unsigned c = 0; c < width; ++c) out->cells.push_back(cells.read(stmt_, c));
+        if (!sink) continue;
+        views.resize(width);
+        for (unsigned c = 0; c < width; ++c) views[c] = cells.view(stmt_, c);
+        sink->row(views);
     }
     return rows;
 }

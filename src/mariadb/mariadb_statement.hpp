@@ -19,6 +19,8 @@ class mariadb_statement final : public prepared_statement {
 
     std::int64_t execute(std::span<const param_ref> params, row_buffer* out) override;
     /// A read-only server-side cursor fetched n rows at a time (mariadb_cursor.cpp).
+    /// Fetches the rows one at a time, handing each to `sink` as views of the fetch buffers.
+    std::int64_t execute_each(std::span<const param_ref> params, row_sink& sink) override;
     std::unique_ptr<row_cursor> open(std::span<const param_ref> params) override;
     const std::string& sql() const noexcept override { return sql_; }
 
@@ -27,7 +29,11 @@ class mariadb_statement final : public prepared_statement {
     void check_params(std::span<const param_ref> params) const;
     void bind(std::span<const param_ref> params);
     /// Reads every row of the result into `out` (or drops them); returns the count.
-    std::int64_t read_rows(row_buffer* out);
+    /// Reads the rows of the statement just executed into `out` (when not null) or, as
+    /// views, into `sink` (when not null); returns their count.
+    std::int64_t read_rows(row_buffer* out, row_sink* sink = nullptr);
+    /// Binds `params`, executes, reads the rows (read_rows) or the count of rows changed.
+    std::int64_t run(std::span<const param_ref> params, row_buffer* out, row_sink* sink);
 
     mariadb_link& link_;
     std::string sql_;

@@ -167,10 +167,9 @@ result_cells::result_cells(const MYSQL_FIELD* fields, unsigned width)
 }
 
 template <class Buffer>
-Buffer result_cells::fetch(MYSQL_STMT* stmt, unsigned c, enum_field_types type) {
-    Buffer out;
+void result_cells::fetch_into(MYSQL_STMT* stmt, unsigned c, enum_field_types type, Buffer& out) {
     out.resize(cells_[c].length);
-    if (out.empty()) return out;
+    if (out.empty()) return;
     MYSQL_BIND b{};
     unsigned long got = 0;
     b.buffer_type = type;
@@ -180,7 +179,33 @@ Buffer result_cells::fetch(MYSQL_STMT* stmt, unsigned c, enum_field_types type) 
     if (mysql_stmt_fetch_column(stmt, &b, c, 0) != 0)
         throw error("mariadb: cannot read column " + std::to_string(c + 1) + ": " +
                     mysql_stmt_error(stmt));
+}
+
+template <class Buffer>
+Buffer result_cells::fetch(MYSQL_STMT* stmt, unsigned c, enum_field_types type) {
+    Buffer out;
+    fetch_into(stmt, c, type, out);
     return out;
+}
+
+param_ref result_cells::view(MYSQL_STMT* stmt, unsigned c) {
+    cell& cell = cells_[c];
+    if (cell.is_null) return param_ref::of_null();
+    switch (cell.how) {
+    case decoder::integer:
+        return param_ref::of_integer(cell.integer);
+    case decoder::real:
+        return param_ref::of_real(cell.real);
+    case decoder::text:
+        fetch_into(stmt, c, MYSQL_TYPE_STRING, cell.bytes);
+        return param_ref::of_text(cell.bytes);
+    case decoder::bytes:
+        fetch_into(stmt, c, MYSQL_TYPE_BLOB, cell.bytes);
+        return param_ref::of_blob(cell.bytes.data(), cell.bytes.size());
+    default:
+        cell.held = read(stmt, c);
+        return cell.held.ref();
+    }
 }
 
 value result_cells::read(MYSQL_STMT* stmt, unsigned c) {

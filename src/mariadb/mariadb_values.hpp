@@ -7,6 +7,7 @@
 #include <mysql.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tabella::detail {
@@ -33,6 +34,10 @@ class result_cells {
     [[nodiscard]] MYSQL_BIND* binds() noexcept { return binds_.data(); }
     /// The value of column `c` of the row just fetched.
     [[nodiscard]] value read(MYSQL_STMT* stmt, unsigned c);
+    /// A view of column `c` of the row just fetched, valid until the next fetch: numbers
+    /// from the bound buffers, text and blobs fetched into a buffer of the column kept from
+    /// row to row, other kinds through read().
+    [[nodiscard]] param_ref view(MYSQL_STMT* stmt, unsigned c);
 
     /// How a column is read: by the field's type and, for strings, its character set
     /// (63 is binary).
@@ -57,9 +62,13 @@ class result_cells {
         unsigned long length = 0;
         my_bool is_null = 0;
         my_bool error = 0;
+        std::string bytes; ///< view(): the text or blob of the row just fetched
+        value held;        ///< view(): the value of kinds read through read()
     };
     template <class Buffer>
     Buffer fetch(MYSQL_STMT* stmt, unsigned c, enum_field_types type);
+    template <class Buffer>
+    void fetch_into(MYSQL_STMT* stmt, unsigned c, enum_field_types type, Buffer& out);
 
     std::vector<cell> cells_;
     std::vector<MYSQL_BIND> binds_;
