@@ -43,17 +43,30 @@ std::unique_ptr<row_cursor> prepared_statement::open(std::span<const param_ref> 
     return std::make_unique<buffered_cursor>(std::move(all));
 }
 
+namespace {
+
+// Hands each row of `rows` to `sink`, viewing its values.
+void view_buffer(const row_buffer& rows, row_sink& sink) {
+    const std::size_t width = rows.columns.size();
+    std::vector<param_ref> refs(width);
+    for (std::size_t first = 0; first < rows.cells.size(); first += width) {
+        for (std::size_t c = 0; c < width; ++c) refs[c] = rows.cells[first + c].ref();
+        sink.row(refs);
+    }
+}
+
+} // namespace
+
 std::int64_t prepared_statement::execute_each(std::span<const param_ref> params, row_sink& sink) {
     row_buffer buffer;
-    std::vector<param_ref> refs;
-    return execute_batched(params, buffer, 1024, [&](row_buffer& rows) {
-        const std::size_t width = rows.columns.size();
-        refs.resize(width);
-        for (std::size_t first = 0; first < rows.cells.size(); first += width) {
-            for (std::size_t c = 0; c < width; ++c) refs[c] = rows.cells[first + c].ref();
-            sink.row(refs);
-        }
-    });
+    return execute_batched(params, buffer, 1024,
+                           [&](row_buffer& rows) { view_buffer(rows, sink); });
+}
+
+bool row_cursor::fetch_each(row_sink& sink, std::size_t n) {
+    if (!fetch(each_, n)) return false;
+    view_buffer(each_, sink);
+    return true;
 }
 
 void batch_source_deleter::operator()(batch_source* source) const noexcept {
@@ -104,6 +117,21 @@ bool batch_source::next() {
     try {
         check_transaction();
         if (cursor_->fetch(rows_, batch_)) return true;
+    } catch (...) {
+        cursor_.reset();
+        own_tx_.reset(); // rolls back
+        throw;
+    }
+    finish(true);
+    return false;
+}
+
+bool batch_source::next_each(row_sink& sink) {
+    rows_.cells.clear();
+    if (!cursor_) return false;
+    try {
+        check_transaction();
+        if (cursor_->fetch_each(sink, batch_)) return true;
     } catch (...) {
         cursor_.reset();
         own_tx_.reset(); // rolls back

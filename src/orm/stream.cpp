@@ -22,20 +22,37 @@ batch_source_ptr open_object_stream(session_state& s, const entity_mapping& m,
     return batch_source_ptr(new batch_source(s.conn(), q.sql, std::move(q.params), batch));
 }
 
-std::size_t load_object_batch(batch_source& source, const entity_mapping& m, void* first) {
-    if (!source.next()) return 0;
-    row_buffer& rows = source.rows();
-    const std::size_t width = rows.columns.size();
-    auto* objects = static_cast<std::byte*>(first);
-    for (std::size_t i = 0; i < rows.row_count(); ++i) {
+namespace {
+
+// Reads each row it is handed into the next object of a batch.
+class batch_loader final : public row_sink {
+  public:
+    batch_loader(const entity_mapping& m, std::byte* first) noexcept : m_(m), next_(first) {}
+    void row(std::span<const param_ref> cells) override {
         try {
-            m.load_row(objects + i * m.object_size, rows.cells.data() + i * width);
+            m_.load_view_row(next_, cells.data());
         } catch (const conversion_error& err) {
-            throw conversion_error("streaming " + m.table.name() + " rows into " + m.struct_name +
+            throw conversion_error("streaming " + m_.table.name() + " rows into " + m_.struct_name +
                                    ": " + err.what());
         }
+        next_ += m_.object_size;
+        ++count_;
     }
-    return rows.row_count();
+    [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+  private:
+    const entity_mapping& m_;
+    std::byte* next_;
+    std::size_t count_ = 0;
+};
+
+} // namespace
+
+std::size_t load_object_batch(batch_source& source, const entity_mapping& m, void* first) {
+    // The driver's rows go straight into the objects, as all() loads them.
+    batch_loader loader(m, static_cast<std::byte*>(first));
+    if (!source.next_each(loader)) return 0;
+    return loader.count();
 }
 
 } // namespace tabella::detail

@@ -19,7 +19,20 @@ class pg_cursor final : public row_cursor {
 
     bool fetch(row_buffer& out, std::size_t n) override {
         out.cells.clear();
-        if (!open_) return false;
+        const pqxx::result r = fetch_result(n);
+        read_postgres_rows(r, out);
+        return !r.empty();
+    }
+    bool fetch_each(row_sink& sink, std::size_t n) override {
+        const pqxx::result r = fetch_result(n);
+        read_postgres_rows(r, sink);
+        return !r.empty();
+    }
+
+  private:
+    // The next `n` rows (none once the cursor is closed).
+    pqxx::result fetch_result(std::size_t n) {
+        if (!open_) return {};
         const std::string sql = "FETCH FORWARD " + std::to_string(n) + " FROM " + name_;
         conn_.echo_own(sql);
         pqxx::result r;
@@ -29,12 +42,10 @@ class pg_cursor final : public row_cursor {
             open_ = false; // the failed transaction took the cursor along
             throw;
         }
-        read_postgres_rows(r, out);
         if (r.size() < n) close(true); // the last batch: closed now, not at the transaction's end
-        return !r.empty();
+        return r;
     }
 
-  private:
     // A CLOSE of a cursor that is gone would fail, and abort the transaction it is sent in:
     // after the transaction may have ended (an early destruction), pg_cursors is asked first.
     void close(bool known_open) noexcept {

@@ -222,6 +222,28 @@ class sqlite_cursor final : public row_cursor {
         return !out.cells.empty();
     }
 
+    bool fetch_each(row_sink& sink, std::size_t n) override {
+        if (done_) return false;
+        std::vector<param_ref> cells(static_cast<std::size_t>(sqlite3_column_count(s_.stmt_)));
+        bool any = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            const int rc = sqlite3_step(s_.stmt_);
+            if (rc == SQLITE_ROW) {
+                for (std::size_t c = 0; c < cells.size(); ++c)
+                    cells[c] = view_cell(s_.stmt_, static_cast<int>(c));
+                sink.row(cells);
+                any = true;
+                continue;
+            }
+            done_ = true;
+            const int code = sqlite3_extended_errcode(s_.db_);
+            sqlite3_reset(s_.stmt_);
+            if (rc != SQLITE_DONE) throw_sqlite_error(s_.db_, code, s_.sql_);
+            break;
+        }
+        return any;
+    }
+
   private:
     sqlite_statement& s_;
     bool done_ = false;

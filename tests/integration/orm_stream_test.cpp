@@ -58,9 +58,11 @@ TYPED_TEST(orm_stream, objects_are_not_kept_by_the_session_and_their_buffer_is_r
         }
     }
     EXPECT_EQ(addresses.size(), 100u); // one batch of objects, filled again and again
+    // The stream's buffer is gone: a new object may sit at its address, so only the
+    // statements tell that nothing was kept.
     student* tracked = s.get<student>(first_id);
     ASSERT_NE(tracked, nullptr);
-    EXPECT_NE(tracked, first);
+    EXPECT_EQ(s.state_of(*tracked), object_state::persistent);
     EXPECT_EQ(this->echoed("SELECT"), 2u); // the stream's, then get()'s: nothing was kept
 }
 

@@ -29,6 +29,8 @@ class TABELLA_EXPORT batch_source {
     /// (the transaction of its own is committed then). A failure ends the stream (and
     /// rolls that transaction back) before it is thrown.
     bool next();
+    /// next(), each row of the batch handed to `sink` as views instead of kept in rows().
+    bool next_each(row_sink& sink);
     [[nodiscard]] row_buffer& rows() noexcept { return rows_; }
     [[nodiscard]] std::size_t batch() const noexcept { return batch_; }
 

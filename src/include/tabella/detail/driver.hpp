@@ -36,6 +36,17 @@ struct TABELLA_EXPORT row_buffer {
     }
 };
 
+/// Receives a statement's rows one at a time, as the driver reads them
+/// (prepared_statement::execute_each).
+class TABELLA_EXPORT row_sink {
+  public:
+    virtual ~row_sink() = default;
+    /// One row: a view of each cell, in select-list order, of the kind the database
+    /// reported (text and blobs point into the driver's buffers). The views are valid only
+    /// during the call: whatever is kept is copied, once, into its destination.
+    virtual void row(std::span<const param_ref> cells) = 0;
+};
+
 /// The rows of one execution of a statement, read as the caller asks for them, so that a
 /// result of any size is never held whole (prepared_statement::open). Destroying it ends
 /// the execution and leaves the connection ready for other statements.
@@ -46,17 +57,14 @@ class TABELLA_EXPORT row_cursor {
     /// columns at the first call. Returns false, with no rows, once the result has none
     /// left. Throws the sql_error that matches a failure; the cursor is at its end then.
     virtual bool fetch(row_buffer& out, std::size_t n) = 0;
-};
+    /// fetch(), each of the up to `n` rows handed to `sink` as views (valid during the
+    /// call) rather than kept as values: the ORM's streams load objects from them. Returns
+    /// false, handing nothing, once the result has no rows left. The default fetches into
+    /// a buffer of the cursor's and views it.
+    virtual bool fetch_each(row_sink& sink, std::size_t n);
 
-/// Receives a statement's rows one at a time, as the driver reads them
-/// (prepared_statement::execute_each).
-class TABELLA_EXPORT row_sink {
-  public:
-    virtual ~row_sink() = default;
-    /// One row: a view of each cell, in select-list order, of the kind the database
-    /// reported (text and blobs point into the driver's buffers). The views are valid only
-    /// during the call: whatever is kept is copied, once, into its destination.
-    virtual void row(std::span<const param_ref> cells) = 0;
+  private:
+    row_buffer each_; ///< the default fetch_each's rows
 };
 
 /// A statement prepared once and executed many times with different parameters.
