@@ -255,23 +255,7 @@ std::span<const column_default> server_defaults_of() {
 /// Names the column a conversion_error of loading came from.
 [[noreturn]] TABELLA_EXPORT void rethrow_for_column(std::string_view column);
 
-template <class T>
-void load_row(void* obj, value* cells) {
-    T& o = *static_cast<T*>(obj);
-    std::size_t index = 0;
-    try {
-        boost::hana::for_each(boost::hana::accessors<T>(), [&](auto acc) {
-            using M = std::remove_cvref_t<decltype(boost::hana::second(acc)(o))>;
-            load_columns<M>(boost::hana::second(acc)(o), cells);
-            cells += column_width<M>();
-            ++index;
-        });
-    } catch (const conversion_error&) {
-        rethrow_for_column(member_names<T>()[index]);
-    }
-}
-
-/// load_row from a driver's views of the row's cells (prepared_statement::execute_each).
+/// Reads every column from a driver's views of a row (prepared_statement::execute_each).
 template <class T>
 void load_view_row(void* obj, const param_ref* cells) {
     T& o = *static_cast<T*>(obj);
@@ -536,7 +520,6 @@ entity_mapping build_mapping() {
     e.load_column = &detail::load_column<T>;
     e.empty_members = &detail::empty_members<T>;
     e.bind_row = &detail::bind_row<T>;
-    e.load_row = &detail::load_row<T>;
     e.load_view_row = &detail::load_view_row<T>;
     if constexpr (integer) {
         e.get_key = &detail::get_key<T>;

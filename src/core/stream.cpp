@@ -111,12 +111,13 @@ void batch_source::check_transaction() const {
                           stmt_->sql().substr(0, 200) + "]");
 }
 
-bool batch_source::next() {
+template <class Fetch>
+bool batch_source::advance(Fetch&& fetch) {
     rows_.cells.clear();
     if (!cursor_) return false;
     try {
         check_transaction();
-        if (cursor_->fetch(rows_, batch_)) return true;
+        if (fetch(*cursor_)) return true;
     } catch (...) {
         cursor_.reset();
         own_tx_.reset(); // rolls back
@@ -126,19 +127,12 @@ bool batch_source::next() {
     return false;
 }
 
+bool batch_source::next() {
+    return advance([&](row_cursor& cursor) { return cursor.fetch(rows_, batch_); });
+}
+
 bool batch_source::next_each(row_sink& sink) {
-    rows_.cells.clear();
-    if (!cursor_) return false;
-    try {
-        check_transaction();
-        if (cursor_->fetch_each(sink, batch_)) return true;
-    } catch (...) {
-        cursor_.reset();
-        own_tx_.reset(); // rolls back
-        throw;
-    }
-    finish(true);
-    return false;
+    return advance([&](row_cursor& cursor) { return cursor.fetch_each(sink, batch_); });
 }
 
 void batch_source::finish(bool commit) {

@@ -30,9 +30,10 @@ key_view row_key_of(table_runtime& t, const param_ref* cells) {
     if (m.integer_key && cells[m.key_index].kind == value_kind::integer)
         return {cells[m.key_index].integer, {}};
     try {
-        std::vector<value> held(m.column_count()); // other keys convert as their members do
-        for (const auto c : m.key_columns) held[c] = value::from_ref(cells[c]);
-        return cells_key(m, held.data(), t.key_buffer);
+        // Other keys convert as their members do, through values kept from row to row.
+        t.key_cells.resize(m.column_count());
+        for (const auto c : m.key_columns) t.key_cells[c] = value::from_ref(cells[c]);
+        return cells_key(m, t.key_cells.data(), t.key_buffer);
     } catch (const conversion_error& err) {
         std::string columns;
         for (const auto c : m.key_columns)

@@ -81,10 +81,6 @@ void bind_key(const entity_mapping& m, key_view k, param_ref* out);
 /// Clears a key the database or the session generated (rollback, failed flush).
 void clear_generated_key(const entity_mapping& m, void* obj);
 
-/// A vector of one item per session entry: millions of them in large pages.
-template <class T>
-using large_vector = std::vector<T, page_allocator<T>>;
-
 /// entry -> the key of the row the entry's object stands for.
 class row_keys {
   public:

@@ -96,8 +96,9 @@ struct table_runtime {
     /// track changed then, and objects loaded since may hold their values.
     epoch bulk_at = 0;
 
-    std::string key_buffer; ///< scratch for encoding keys (object_key...)
-    std::string get_sql;    ///< SELECT ... WHERE key = ?, made at the first get()
+    std::string key_buffer;       ///< scratch for encoding keys (object_key...)
+    std::vector<value> key_cells; ///< scratch: a loaded row's key cells, as values
+    std::string get_sql;          ///< SELECT ... WHERE key = ?, made at the first get()
 
     [[nodiscard]] std::size_t snapshot_width() const noexcept {
         return map->column_count() - map->key_columns.size();

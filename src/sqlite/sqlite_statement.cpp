@@ -207,31 +207,31 @@ class sqlite_cursor final : public row_cursor {
         if (done_) return false;
         read_columns(s_.stmt_, out);
         const int columns = static_cast<int>(out.columns.size());
-        for (std::size_t i = 0; i < n; ++i) {
-            const int rc = sqlite3_step(s_.stmt_);
-            if (rc == SQLITE_ROW) {
-                for (int c = 0; c < columns; ++c) out.cells.push_back(read_cell(s_.stmt_, c));
-                continue;
-            }
-            done_ = true;
-            const int code = sqlite3_extended_errcode(s_.db_);
-            sqlite3_reset(s_.stmt_);
-            if (rc != SQLITE_DONE) throw_sqlite_error(s_.db_, code, s_.sql_);
-            break;
-        }
-        return !out.cells.empty();
+        return step_up_to(n, [&] {
+            for (int c = 0; c < columns; ++c) out.cells.push_back(read_cell(s_.stmt_, c));
+        });
     }
 
     bool fetch_each(row_sink& sink, std::size_t n) override {
         if (done_) return false;
         std::vector<param_ref> cells(static_cast<std::size_t>(sqlite3_column_count(s_.stmt_)));
+        return step_up_to(n, [&] {
+            for (std::size_t c = 0; c < cells.size(); ++c)
+                cells[c] = view_cell(s_.stmt_, static_cast<int>(c));
+            sink.row(cells);
+        });
+    }
+
+  private:
+    // Steps up to `n` rows, `each_row` after each; at the end of the result the statement is
+    // reset (and its error thrown). Returns whether a row was read.
+    template <class EachRow>
+    bool step_up_to(std::size_t n, EachRow&& each_row) {
         bool any = false;
         for (std::size_t i = 0; i < n; ++i) {
             const int rc = sqlite3_step(s_.stmt_);
             if (rc == SQLITE_ROW) {
-                for (std::size_t c = 0; c < cells.size(); ++c)
-                    cells[c] = view_cell(s_.stmt_, static_cast<int>(c));
-                sink.row(cells);
+                each_row();
                 any = true;
                 continue;
             }
@@ -244,7 +244,6 @@ class sqlite_cursor final : public row_cursor {
         return any;
     }
 
-  private:
     sqlite_statement& s_;
     bool done_ = false;
 };

@@ -76,8 +76,6 @@ struct TABELLA_EXPORT entity_mapping {
     std::uint64_t defaulted_mask = 0;
     /// Bit c set: the member of column c is an empty std::optional.
     std::uint64_t (*empty_members)(const void* obj) = nullptr;
-    /// Reads every column from `cells` (member order) into `obj`, moving text out of them.
-    void (*load_row)(void* obj, value* cells) = nullptr;
     /// Reads every column from a driver's views of a row (member order) into `obj`.
     void (*load_view_row)(void* obj, const param_ref* cells) = nullptr;
     /// Integer keys: the key of `obj`, or nullopt when it is unset (an empty optional).

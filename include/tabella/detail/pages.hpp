@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 namespace tabella::detail {
 
@@ -41,5 +42,9 @@ struct page_allocator {
         return true;
     }
 };
+
+/// A vector that may grow to millions of items (one per session entry), in large pages.
+template <class T>
+using large_vector = std::vector<T, page_allocator<T>>;
 
 } // namespace tabella::detail

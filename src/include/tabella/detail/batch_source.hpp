@@ -36,6 +36,9 @@ class TABELLA_EXPORT batch_source {
 
   private:
     void check_transaction() const;
+    /// A batch read by `fetch(cursor)`: next() and next_each() but for how rows arrive.
+    template <class Fetch>
+    bool advance(Fetch&& fetch);
     void finish(bool commit);
 
     connection& conn_;
