@@ -62,7 +62,7 @@ class session_state;
 
 /// Where an object stands in a session (docs/session.md has the full table of states,
 /// operations and the SQL each sends). SQLAlchemy's model.
-enum class object_state {
+enum class object_state : std::uint8_t {
     /// Added, not inserted yet: the next flush INSERTs it.
     pending,
     /// Has a row: loaded, or inserted by a flush. Changes are sent as UPDATEs; remove()

@@ -1,11 +1,13 @@
-// Object address -> session entry, stored as runs of objects laid out at a fixed stride:
-// add_all of a million objects is one run, not a million nodes.
+// Session entry <-> object address, stored as runs of objects laid out at a fixed stride:
+// add_all of a million objects, or a million rows loaded into the store's chunks, is a
+// run per chunk, not a million pointers.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace tabella::detail {
 
@@ -17,9 +19,17 @@ class object_index {
     object_index(object_index&&) noexcept = default; // map nodes move with the map
     object_index& operator=(object_index&&) noexcept = default;
 
-    /// Records `count` objects from `first`, `stride` bytes apart, as entries from `entry`.
-    void insert(const void* first, std::size_t count, std::size_t stride, std::uint32_t entry);
-    /// The entry of the object at `obj`, if recorded.
+    /// Records `count` objects from `first`, `stride` bytes apart, as the next entries.
+    void append(void* first, std::size_t count, std::size_t stride);
+    /// The number of entries recorded.
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// The object of `entry` (< size()).
+    [[nodiscard]] void* operator[](std::size_t entry) const noexcept {
+        const entry_run* r = &by_entry_[last_entry_run_];
+        if (entry < r->first_entry || entry - r->first_entry >= r->count) r = &run_of(entry);
+        return r->first + (entry - r->first_entry) * r->stride;
+    }
+    /// The entry of the object at `obj`, if recorded (the newest, if an address was reused).
     [[nodiscard]] std::optional<std::uint32_t> find(const void* obj) const;
 
   private:
@@ -28,9 +38,21 @@ class object_index {
         std::size_t stride;
         std::uint32_t first_entry;
     };
+    struct entry_run {
+        std::size_t first_entry;
+        std::size_t count;
+        std::size_t stride;
+        char* first;
+    };
+    /// Finds the run of `entry` by bisection and remembers it for the next lookup.
+    const entry_run& run_of(std::size_t entry) const noexcept;
+
     std::map<std::uintptr_t, run> runs_; // first address -> run
     run* last_ = nullptr;                // the run inserted last (map nodes do not move)
     std::uintptr_t last_first_ = 0;      // ... and its first address
+    std::vector<entry_run> by_entry_{entry_run{0, 0, 1, nullptr}}; // ordered by first_entry
+    mutable std::size_t last_entry_run_ = 0;                       // the run of the last lookup
+    std::size_t size_ = 0;
 };
 
 } // namespace tabella::detail

@@ -137,4 +137,22 @@ void clear_generated_key(const entity_mapping& m, void* obj) {
         m.set_key(obj, std::nullopt);
 }
 
+void integer_column::set(std::size_t e, std::int64_t v) {
+    page& p = pages_[e / page_size];
+    const std::size_t at = e % page_size;
+    if (!p.values) {
+        if (at == p.count && (at == 0 || v == p.first + static_cast<std::int64_t>(at))) {
+            if (at == 0) p.first = v;
+            ++p.count;
+            return;
+        }
+        if (at < p.count && v == p.first + static_cast<std::int64_t>(at)) return;
+        if (at >= p.count && v == 0) return;
+        p.values = std::make_unique<std::int64_t[]>(page_size); // zeroed
+        for (std::size_t i = 0; i < p.count; ++i)
+            p.values[i] = p.first + static_cast<std::int64_t>(i);
+    }
+    p.values[at] = v;
+}
+
 } // namespace tabella::detail

@@ -5,11 +5,11 @@
 #pragma once
 
 #include "tabella/detail/entity_mapping.hpp"
-#include "tabella/detail/pages.hpp"
 #include "tabella/expression.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -81,13 +81,38 @@ void bind_key(const entity_mapping& m, key_view k, param_ref* out);
 /// Clears a key the database or the session generated (rollback, failed flush).
 void clear_generated_key(const entity_mapping& m, void* obj);
 
+/// entry -> integer, 0 until set, stored a page of entries at a time. A page whose keys
+/// so far run up by one from its first entry (rows loaded in key order, objects inserted
+/// with consecutive generated keys) is kept as its first key and a count: a million such
+/// keys take a few kilobytes. The first key that breaks the run writes the page out.
+class integer_column {
+  public:
+    void resize(std::size_t n) { pages_.resize((n + page_size - 1) / page_size); }
+    [[nodiscard]] std::int64_t operator[](std::size_t e) const noexcept {
+        const page& p = pages_[e / page_size];
+        const std::size_t at = e % page_size;
+        if (p.values) return p.values[at];
+        return at < p.count ? p.first + static_cast<std::int64_t>(at) : 0;
+    }
+    void set(std::size_t e, std::int64_t v);
+
+  private:
+    static constexpr std::size_t page_size = 4096;
+    struct page {
+        std::int64_t first = 0; ///< the value of the page's first entry, while a run
+        std::size_t count = 0;  ///< entries of the run (the rest hold 0)
+        std::unique_ptr<std::int64_t[]> values; ///< every entry, once the run broke
+    };
+    std::vector<page> pages_;
+};
+
 /// entry -> the key of the row the entry's object stands for.
 class row_keys {
   public:
     explicit row_keys(bool integer) : integer_(integer) {}
     void resize(std::size_t n) {
         if (integer_)
-            ints_.resize(n, 0);
+            ints_.resize(n);
         else
             wide_.resize(n);
     }
@@ -96,14 +121,14 @@ class row_keys {
     }
     void set(std::uint32_t e, key_view k) {
         if (integer_)
-            ints_[e] = k.integer;
+            ints_.set(e, k.integer);
         else
             wide_[e].assign(k.bytes.data(), k.bytes.size());
     }
 
   private:
     bool integer_;
-    large_vector<std::int64_t> ints_;
+    integer_column ints_;
     std::vector<std::string> wide_;
 };
 

@@ -16,17 +16,13 @@ std::uint32_t table_runtime::add_entries(void* first, std::size_t count, std::si
         throw usage_error("a session tracks at most 2^32 objects a type");
     const auto entry = static_cast<std::uint32_t>(objects.size());
     ++changes;
-    const std::size_t size = objects.size() + count;
-    // Grow geometrically: objects loaded one at a time must not copy the vector each time.
-    if (size > objects.capacity()) objects.reserve(std::max(size, objects.capacity() * 2));
-    auto* p = static_cast<char*>(first);
-    for (std::size_t i = 0; i < count; ++i) objects.push_back(p + i * stride);
+    objects.append(first, count, stride);
+    const std::size_t size = objects.size();
     states.resize(size, state);
     marks.resize(size, 0);
     keys.resize(size);
     inserted_at.resize(size);
     written_at.resize(size);
-    addresses.insert(first, count, stride, entry);
     return entry;
 }
 

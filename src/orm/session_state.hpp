@@ -12,6 +12,7 @@
 #include "tabella/detail/compile.hpp"
 #include "tabella/detail/driver.hpp"
 #include "tabella/detail/entity_mapping.hpp"
+#include "tabella/detail/pages.hpp"
 #include "tabella/engine.hpp"
 #include "tabella/session.hpp"
 
@@ -76,7 +77,7 @@ struct table_runtime {
 
     const entity_mapping* map;
     std::unique_ptr<object_store> store;
-    large_vector<void*> objects;          ///< entry -> object
+    object_index objects;                 ///< entry <-> object
     large_vector<object_state> states;    ///< entry -> state
     large_vector<std::uint8_t> marks;     ///< entry -> entry_mark bits
     row_keys keys;                        ///< entry -> key of its row (persistent, deleted)
@@ -85,7 +86,6 @@ struct table_runtime {
     large_vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
     identity_map identity;                ///< key -> entry, persistent entries only
     std::vector<key_change> key_changes;  ///< since the last commit, oldest first
-    object_index addresses;               ///< object address -> entry
     bool track_changes;                   ///< keep snapshots (session_options::track_changes)
     std::size_t pending = 0;              ///< entries in state pending
     std::size_t removing = 0;             ///< entries with mark_removing
@@ -112,7 +112,7 @@ struct table_runtime {
                               object_state state);
     /// The entry of `obj`, if this table ever tracked it.
     [[nodiscard]] std::optional<std::uint32_t> entry_of(const void* obj) const {
-        return addresses.find(obj);
+        return objects.find(obj);
     }
     /// Records the object's current values as its row's values.
     void take_snapshot(std::uint32_t entry);

@@ -1,6 +1,8 @@
 // The pieces of the load path that need no database: the text fingerprint, the identity
-// map's runs, views of text values.
+// map's runs, the entry <-> object runs, paged row keys, views of text values.
 #include "identity_map.hpp"
+#include "object_index.hpp"
+#include "row_key.hpp"
 
 #include <tabella/detail/hash_mix.hpp>
 #include <tabella/error.hpp>
@@ -8,8 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace tabella::detail {
 namespace {
@@ -26,14 +30,17 @@ std::vector<std::string> strings_of(std::size_t length, std::size_t limit) {
     return out;
 }
 
-TEST(load_path, text_of_one_length_never_shares_a_fingerprint) {
-    for (const std::size_t length : {1u, 7u, 8u, 9u, 16u, 23u}) {
+TEST(load_path, texts_of_one_length_do_not_share_fingerprints) {
+    // Every tail length (1-3 bytes, 4-7 bytes, whole words) and texts of several words.
+    for (const std::size_t length : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 12u, 16u, 23u}) {
         std::unordered_set<std::uint64_t> seen;
         const auto strings = strings_of(length, 50'000);
         const std::unordered_set<std::string> distinct(strings.begin(), strings.end());
         for (const auto& s : distinct) seen.insert(hash_bytes(s.data(), s.size()));
         EXPECT_EQ(seen.size(), distinct.size()) << "length " << length;
-        EXPECT_GE(distinct.size(), length == 1 ? 8u : 50'000u); // 8 letters; 8^7 > 50,000
+        std::size_t all = 1; // 8^length, the texts there are, or 50,000
+        for (std::size_t i = 0; i < length && all < 50'000; ++i) all *= 8;
+        EXPECT_EQ(distinct.size(), std::min<std::size_t>(all, 50'000));
     }
 }
 
@@ -72,6 +79,49 @@ TEST(load_path, identity_map_extends_the_last_run_and_still_finds_every_key) {
     EXPECT_EQ(ids.find({INT64_MAX, {}}), 2000u);
     EXPECT_EQ(ids.find({INT64_MIN, {}}), 2001u);
     EXPECT_EQ(ids.find({INT64_MIN + 1, {}}), std::nullopt);
+}
+
+TEST(load_path, object_index_finds_entries_and_objects_across_runs) {
+    std::vector<std::uint64_t> chunk(100);
+    std::vector<std::uint64_t> other(10);
+    object_index index;
+    for (std::size_t i = 0; i < 50; ++i) index.append(&chunk[i], 1, sizeof(chunk[0])); // one run
+    index.append(other.data(), other.size(), sizeof(other[0])); // elsewhere: a new run
+    index.append(&chunk[50], 50, sizeof(chunk[0]));             // not after `other`: new run
+    index.append(&chunk[0], 2, 2 * sizeof(chunk[0])); // the same address again, other stride
+    ASSERT_EQ(index.size(), 112u);
+    // Entries in both directions, looked up out of order (the remembered run moves).
+    for (const std::size_t e : {0u, 49u, 50u, 59u, 60u, 109u, 110u, 111u, 3u, 105u}) {
+        void* expected = e < 50    ? static_cast<void*>(&chunk[e])
+                         : e < 60  ? static_cast<void*>(&other[e - 50])
+                         : e < 110 ? static_cast<void*>(&chunk[e - 10])
+                                   : static_cast<void*>(&chunk[2 * (e - 110)]);
+        EXPECT_EQ(index[e], expected) << e;
+    }
+    EXPECT_EQ(index.find(&chunk[60]), 70u);
+    EXPECT_EQ(index.find(&other[9]), 59u);
+    EXPECT_EQ(index.find(&chunk[99]), 109u);
+    EXPECT_EQ(index.find(&chunk[0]), 110u); // the newest entry of a reused address
+    EXPECT_EQ(index.find(&chunk[2]), 111u);
+    EXPECT_EQ(index.find(reinterpret_cast<char*>(&chunk[3]) + 1), std::nullopt); // inside
+}
+
+TEST(load_path, integer_keys_are_paged_as_runs_until_one_breaks) {
+    integer_column keys;
+    keys.resize(10'000);
+    for (std::size_t e = 0; e < 9'000; ++e) keys.set(e, 1'000 + static_cast<std::int64_t>(e));
+    keys.set(100, 1'100);      // the value it has: the run stays
+    EXPECT_EQ(keys[9'500], 0); // never set
+    keys.set(5'000, -7);       // breaks the second page's run
+    keys.set(9'999, 42);       // after the end of a run: written out, the rest still 0
+    for (std::size_t e = 0; e < 9'000; ++e)
+        ASSERT_EQ(keys[e], e == 5'000 ? -7 : 1'000 + static_cast<std::int64_t>(e)) << e;
+    EXPECT_EQ(keys[9'000], 0);
+    EXPECT_EQ(keys[9'998], 0);
+    EXPECT_EQ(keys[9'999], 42);
+    keys.set(4'000, 0); // back to 0 inside a run
+    EXPECT_EQ(keys[4'000], 0);
+    EXPECT_EQ(keys[4'001], 5'001);
 }
 
 TEST(load_path, a_text_value_is_viewed_without_a_copy) {
