@@ -3,6 +3,7 @@
 
 #include "tabella/export.hpp"
 
+#include "tabella/detail/pages.hpp"
 #include "tabella/expression.hpp"
 #include "tabella/mapping.hpp"
 #include "tabella/object_stream.hpp"
@@ -251,8 +252,10 @@ class query {
         std::vector<T*> out;
         detail::run_query(*session_, detail::mapping_of<T>(), spec_,
                           {&out, [](void* target, void* object) {
-                               static_cast<std::vector<T*>*>(target)->push_back(
-                                   static_cast<T*>(object));
+                               auto& objects = *static_cast<std::vector<T*>*>(target);
+                               if (objects.size() == objects.capacity())
+                                   detail::grow_in_large_pages(objects);
+                               objects.push_back(static_cast<T*>(object));
                            }});
         return out;
     }

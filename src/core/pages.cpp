@@ -43,6 +43,14 @@ void release_pages(void* p, std::size_t bytes) noexcept {
     ::munmap(p, round_up(bytes));
 }
 
+void advise_large_pages(void* p, std::size_t bytes) noexcept {
+    if (bytes < 2 * huge_page) return;
+    const auto start = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t first = (start + huge_page - 1) / huge_page * huge_page;
+    const std::uintptr_t last = (start + bytes) / huge_page * huge_page;
+    if (last > first) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
 #else
 
 void* allocate_pages(std::size_t bytes) {
@@ -52,6 +60,8 @@ void* allocate_pages(std::size_t bytes) {
 void release_pages(void* p, std::size_t bytes) noexcept {
     ::operator delete (p, round_up(bytes), std::align_val_t{huge_page});
 }
+
+void advise_large_pages(void*, std::size_t) noexcept {}
 
 #endif
 

@@ -1,5 +1,6 @@
 // One flush: planned with nothing sent, then INSERTs (parents first), UPDATEs, DELETEs
 // (children first), then applied to the objects. Objects are restored when anything fails.
+#include "fingerprint.hpp"
 #include "flush.hpp"
 #include "row_refs.hpp"
 

@@ -22,6 +22,13 @@ void identity_map::erase(key_view key) {
 }
 
 std::optional<std::uint32_t> identity_map::find_run(std::int64_t key) const {
+    if (runs_.empty()) return std::nullopt;
+    // Rows read in key order ask for keys at or past the last run: no search.
+    if (const auto& [first, last] = *runs_.rbegin(); key >= first) {
+        const auto offset = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(first);
+        if (offset >= last.length) return std::nullopt;
+        return last.first_entry + static_cast<std::uint32_t>(offset);
+    }
     auto it = runs_.upper_bound(key);
     if (it == runs_.begin()) return std::nullopt;
     --it;

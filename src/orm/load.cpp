@@ -63,7 +63,7 @@ void* materialize(table_runtime& t, const param_ref* cells, bool overwrite) {
     const auto e = t.add_entries(obj, 1, m.object_size, object_state::detached);
     load_into(m, obj, cells, key);
     t.make_persistent(e, key);
-    if (t.track_changes) t.take_snapshot(e);
+    if (t.track_changes && !t.snapshot_cells(e, cells)) t.take_snapshot(e);
     return obj;
 }
 

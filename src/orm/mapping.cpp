@@ -2,7 +2,6 @@
 // create_all / drop_all for mapped structs.
 #include "tabella/mapping.hpp"
 #include "tabella/detail/entity_mapping.hpp"
-#include "tabella/detail/hash_mix.hpp"
 #include "tabella/detail/member_traits.hpp"
 #include "tabella/detail/schema.hpp"
 #include "tabella/dialect.hpp"
@@ -33,6 +32,23 @@ std::vector<std::string> column_names(std::span<const std::string_view> members,
         if (mc.parts > 1 && mc.part + 1 == mc.parts) ++member;
     }
     return out;
+}
+
+// The kind of cell that a member of `c` reads and binds back unchanged, or null.
+value_kind exact_kind(const member_column& c) noexcept {
+    if (!c.reads_exactly) return value_kind::null;
+    switch (c.type) {
+    case column_type::integer:
+    case column_type::big_integer:
+        return value_kind::integer;
+    case column_type::real:
+        return value_kind::real;
+    case column_type::string:
+    case column_type::text:
+        return value_kind::text;
+    default:
+        return value_kind::null;
+    }
 }
 
 } // namespace
@@ -108,6 +124,12 @@ entity_mapping make_entity_mapping(std::string_view struct_name, std::string_vie
     e.key_by_session = source == key_source::session;
     e.parents = std::move(parents);
     e.self_refs = std::move(self_refs);
+    e.snapshot_from_cells = true;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        e.exact_kinds.push_back(exact_kind(columns[i]));
+        if (!(key_mask >> i & 1) && e.exact_kinds.back() == value_kind::null)
+            e.snapshot_from_cells = false;
+    }
     return e;
 }
 
@@ -246,27 +268,6 @@ void append_key_part(std::string& out, const param_ref& p) {
             append_u64(static_cast<std::uint64_t>(p.integer));
         return;
     }
-}
-
-std::uint64_t fingerprint(const param_ref& p) noexcept {
-    const auto tag = static_cast<std::uint64_t>(p.kind) << 56;
-    switch (p.kind) {
-    case value_kind::null:
-        return mix(tag);
-    case value_kind::integer:
-    case value_kind::boolean:
-    case value_kind::timestamp:
-    case value_kind::date:
-        return mix(static_cast<std::uint64_t>(p.integer) + tag) ^ tag;
-    case value_kind::real:
-        return mix(std::bit_cast<std::uint64_t>(p.real) + tag) ^ tag;
-    case value_kind::text:
-    case value_kind::blob:
-    case value_kind::uuid: {
-        return hash_bytes(p.data, p.size) ^ tag;
-    }
-    }
-    return 0;
 }
 
 } // namespace tabella::detail

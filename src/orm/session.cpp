@@ -1,5 +1,6 @@
 // The session's public API and the per-object operations of its state machine
 // (docs/session.md): add, remove, expunge, state_of.
+#include "fingerprint.hpp"
 #include "row_refs.hpp"
 #include "session_state.hpp"
 
@@ -39,6 +40,20 @@ void table_runtime::take_snapshot(std::uint32_t entry) {
         if (!(map->key_mask & (std::uint64_t{1} << c))) *out++ = fingerprint(refs[c]);
 }
 
+bool table_runtime::snapshot_cells(std::uint32_t entry, const param_ref* cells) {
+    if (!map->snapshot_from_cells) return false;
+    const std::size_t width = snapshot_width();
+    if (snapshot.size() < objects.size() * width) snapshot.resize(objects.size() * width);
+    std::uint64_t* out = &snapshot[entry * width];
+    for (std::size_t c = 0; c < map->column_count(); ++c) {
+        if (map->key_mask >> c & 1) continue;
+        // A NULL loaded into an optional member, which binds as NULL.
+        if (cells[c].kind != map->exact_kinds[c] && cells[c].kind != value_kind::null) return false;
+        *out++ = fingerprint(cells[c]);
+    }
+    return true;
+}
+
 bool table_runtime::is_modified(std::uint32_t entry) const {
     std::string buffer;
     if (object_key(*map, objects[entry], buffer) != keys[entry]) return true;
@@ -70,7 +85,7 @@ void table_runtime::make_persistent(std::uint32_t entry, key_view key) {
     ++changes;
     states[entry] = object_state::persistent;
     keys.set(entry, key);
-    identity.insert(keys[entry], entry);
+    identity.insert(key, entry);
 }
 
 void table_runtime::undo_key_changes(epoch since) {

@@ -116,6 +116,10 @@ struct table_runtime {
     }
     /// Records the object's current values as its row's values.
     void take_snapshot(std::uint32_t entry);
+    /// The snapshot of an object just loaded into a new entry, from `cells` (views of its
+    /// row, member order) rather than from its members; false when a member converted its
+    /// cell, whose fingerprint must come from the member: take_snapshot then.
+    bool snapshot_cells(std::uint32_t entry, const param_ref* cells);
     /// True when the object's members differ from its snapshot (or its key from its row's).
     [[nodiscard]] bool is_modified(std::uint32_t entry) const;
     /// Moves an entry to `detached`, out of the identity map and the counters.

@@ -67,6 +67,13 @@ struct TABELLA_EXPORT entity_mapping {
     /// the database has sequences (its key column names it too), or empty.
     std::string key_sequence;
 
+    /// Per column, the kind of cell its member reads and binds back unchanged (integer,
+    /// real or text), or null for members that convert (member_column::reads_exactly).
+    std::vector<value_kind> exact_kinds;
+    /// Every non-key column has such a kind: a loaded row's fingerprints can be taken from
+    /// its cells when their kinds match.
+    bool snapshot_from_cells = false;
+
     /// Writes one param_ref per column (member order) viewing `obj`'s members.
     void (*bind_row)(const void* obj, param_ref* out) = nullptr;
     /// Reads one column's value into its member of `obj` (a NULL empties an optional).
@@ -124,8 +131,5 @@ parents_first(const std::vector<const entity_mapping*>& mappings);
 /// Appends one key column's value to an encoded key: a kind byte, then the value (8 bytes
 /// for numbers and times, 16 for a UUID, a 4-byte length and the bytes for text and blobs).
 TABELLA_EXPORT void append_key_part(std::string& out, const param_ref& p);
-
-/// A 64-bit fingerprint of one bound value, used to notice changed columns.
-[[nodiscard]] TABELLA_EXPORT std::uint64_t fingerprint(const param_ref& p) noexcept;
 
 } // namespace tabella::detail

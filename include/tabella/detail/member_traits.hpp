@@ -53,6 +53,10 @@ struct TABELLA_EXPORT member_column {
     std::size_t part = 0;
     std::size_t parts = 1;
     tabella::on_delete on_delete = tabella::on_delete::restrict; ///< of a ref<P, D>
+    /// A cell of the column type's own kind (integer, real, text) loads into the member and
+    /// binds back unchanged (int, std::int64_t, double, std::string and their optionals):
+    /// the session fingerprints such a cell as it is read instead of the member.
+    bool reads_exactly = false;
 };
 
 template <class M>
@@ -60,10 +64,14 @@ struct member_traits {
     static constexpr bool supported = false;
 };
 
-template <class M, column_type Type>
+template <class M, column_type Type, bool Exact = false>
 struct plain_member {
     static constexpr bool supported = true;
-    static constexpr member_column column() { return {Type, false}; }
+    static constexpr member_column column() {
+        member_column c{Type, false};
+        c.reads_exactly = Exact;
+        return c;
+    }
     static void load(M& m, const value& v) { m = v.as<M>(); }
 };
 
@@ -77,7 +85,7 @@ void load_through_value(M& m, const param_ref& cell) {
 }
 
 template <>
-struct member_traits<int> : plain_member<int, column_type::integer> {
+struct member_traits<int> : plain_member<int, column_type::integer, true> {
     static param_ref bind(int v) noexcept { return param_ref::of_integer(v); }
     static void load_view(int& m, const param_ref& cell) {
         if (cell.kind == value_kind::integer && cell.integer >= std::numeric_limits<int>::min() &&
@@ -88,7 +96,7 @@ struct member_traits<int> : plain_member<int, column_type::integer> {
     }
 };
 template <>
-struct member_traits<std::int64_t> : plain_member<std::int64_t, column_type::big_integer> {
+struct member_traits<std::int64_t> : plain_member<std::int64_t, column_type::big_integer, true> {
     static param_ref bind(std::int64_t v) noexcept { return param_ref::of_integer(v); }
     static void load_view(std::int64_t& m, const param_ref& cell) {
         if (cell.kind == value_kind::integer)
@@ -98,7 +106,7 @@ struct member_traits<std::int64_t> : plain_member<std::int64_t, column_type::big
     }
 };
 template <>
-struct member_traits<double> : plain_member<double, column_type::real> {
+struct member_traits<double> : plain_member<double, column_type::real, true> {
     static param_ref bind(double v) noexcept { return param_ref::of_real(v); }
     static void load_view(double& m, const param_ref& cell) {
         if (cell.kind == value_kind::real)
@@ -112,7 +120,7 @@ struct member_traits<bool> : plain_member<bool, column_type::boolean> {
     static param_ref bind(bool v) noexcept { return param_ref::of_boolean(v); }
 };
 template <>
-struct member_traits<std::string> : plain_member<std::string, column_type::string> {
+struct member_traits<std::string> : plain_member<std::string, column_type::string, true> {
     static param_ref bind(const std::string& v) noexcept { return param_ref::of_text(v); }
     using plain_member::load;
     /// From a cell the caller is done with: its text is moved, not copied.

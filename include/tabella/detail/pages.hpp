@@ -21,6 +21,21 @@ inline constexpr std::size_t large_allocation = std::size_t{1} << 20;
 /// Frees what allocate_pages(bytes) returned.
 TABELLA_EXPORT void release_pages(void* p, std::size_t bytes) noexcept;
 
+/// Asks for large pages for the 2 MiB-aligned part of [p, p + bytes): memory from new or
+/// malloc that nothing has touched yet. A hint, ignored for less than 4 MiB.
+TABELLA_EXPORT void advise_large_pages(void* p, std::size_t bytes) noexcept;
+
+/// Doubles the capacity of `v` (a std::vector<T*> of a query's results, whose allocator is
+/// not ours) in memory asked for in large pages before the items are copied into it.
+template <class P>
+void grow_in_large_pages(std::vector<P>& v) {
+    std::vector<P> bigger;
+    bigger.reserve(v.capacity() < 64 ? 64 : 2 * v.capacity());
+    advise_large_pages(bigger.data(), bigger.capacity() * sizeof(P));
+    bigger.insert(bigger.end(), v.begin(), v.end());
+    v.swap(bigger);
+}
+
 /// std::allocator, but large allocations in large pages.
 template <class T>
 struct page_allocator {
