@@ -1,13 +1,14 @@
 // One flush: planned with nothing sent, then INSERTs (parents first), UPDATEs, DELETEs
 // (children first), then applied to the objects. Objects are restored when anything fails.
-#include "fingerprint.hpp"
 #include "flush.hpp"
+#include "fingerprint.hpp"
 #include "row_refs.hpp"
 
 #include "tabella/error.hpp"
 
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 namespace tabella::detail {
 namespace {
@@ -26,7 +27,8 @@ std::uint64_t changed_columns(table_runtime& t, std::uint32_t e) {
     row_refs refs(m.column_count());
     m.bind_row(t.objects[e], refs.data());
     std::uint64_t mask = 0;
-    const std::uint64_t* snap = stale ? nullptr : &t.snapshot[e * t.snapshot_width()];
+    const std::uint64_t* snap =
+        stale || !t.track_changes ? nullptr : std::as_const(t.snapshot).row(e);
     for (std::size_t c = 0; c < m.column_count(); ++c) {
         if (m.key_mask & (std::uint64_t{1} << c)) continue;
         if (stale || (t.track_changes && fingerprint(refs[c]) != *snap))

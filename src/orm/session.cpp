@@ -7,6 +7,7 @@
 #include "tabella/error.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace tabella {
 namespace detail {
@@ -31,20 +32,16 @@ void table_runtime::take_snapshot(std::uint32_t entry) {
     ++changes;
     marks[entry] &= static_cast<std::uint8_t>(~mark_stale);
     if (!track_changes) return;
-    const std::size_t width = snapshot_width();
-    if (snapshot.size() < objects.size() * width) snapshot.resize(objects.size() * width);
     row_refs refs(map->column_count());
     map->bind_row(objects[entry], refs.data());
-    std::uint64_t* out = &snapshot[entry * width];
+    std::uint64_t* out = snapshot.row(entry);
     for (std::size_t c = 0; c < map->column_count(); ++c)
         if (!(map->key_mask & (std::uint64_t{1} << c))) *out++ = fingerprint(refs[c]);
 }
 
 bool table_runtime::snapshot_cells(std::uint32_t entry, const param_ref* cells) {
     if (!map->snapshot_from_cells) return false;
-    const std::size_t width = snapshot_width();
-    if (snapshot.size() < objects.size() * width) snapshot.resize(objects.size() * width);
-    std::uint64_t* out = &snapshot[entry * width];
+    std::uint64_t* out = snapshot.row(entry);
     for (std::size_t c = 0; c < map->column_count(); ++c) {
         if (map->key_mask >> c & 1) continue;
         // A NULL loaded into an optional member, which binds as NULL.
@@ -61,7 +58,7 @@ bool table_runtime::is_modified(std::uint32_t entry) const {
     if (!track_changes) return false;
     row_refs refs(map->column_count());
     map->bind_row(objects[entry], refs.data());
-    const std::uint64_t* snap = &snapshot[entry * snapshot_width()];
+    const std::uint64_t* snap = std::as_const(snapshot).row(entry);
     for (std::size_t c = 0; c < map->column_count(); ++c)
         if (!(map->key_mask & (std::uint64_t{1} << c)) && fingerprint(refs[c]) != *snap++)
             return true;

@@ -4,6 +4,7 @@
 // identity map.
 #pragma once
 
+#include "fingerprint_store.hpp"
 #include "identity_map.hpp"
 #include "object_index.hpp"
 #include "relations.hpp"
@@ -73,22 +74,23 @@ struct key_change {
 /// The objects of one mapped type in one session.
 struct table_runtime {
     table_runtime(const entity_mapping& m, bool track)
-        : map(&m), store(m.make_store()), keys(m.integer_key), track_changes(track) {}
+        : map(&m), store(m.make_store()), keys(m.integer_key),
+          snapshot(m.column_count() - m.key_columns.size()), track_changes(track) {}
 
     const entity_mapping* map;
     std::unique_ptr<object_store> store;
-    object_index objects;                 ///< entry <-> object
-    large_vector<object_state> states;    ///< entry -> state
-    large_vector<std::uint8_t> marks;     ///< entry -> entry_mark bits
-    row_keys keys;                        ///< entry -> key of its row (persistent, deleted)
-    epoch_column inserted_at;             ///< entry -> flush that inserted it (0: loaded)
-    epoch_column written_at;              ///< entry -> flush that last updated or deleted it
-    large_vector<std::uint64_t> snapshot; ///< entry * snapshot_width(): fingerprints
-    identity_map identity;                ///< key -> entry, persistent entries only
-    std::vector<key_change> key_changes;  ///< since the last commit, oldest first
-    bool track_changes;                   ///< keep snapshots (session_options::track_changes)
-    std::size_t pending = 0;              ///< entries in state pending
-    std::size_t removing = 0;             ///< entries with mark_removing
+    object_index objects;                ///< entry <-> object
+    large_vector<object_state> states;   ///< entry -> state
+    large_vector<std::uint8_t> marks;    ///< entry -> entry_mark bits
+    row_keys keys;                       ///< entry -> key of its row (persistent, deleted)
+    epoch_column inserted_at;            ///< entry -> flush that inserted it (0: loaded)
+    epoch_column written_at;             ///< entry -> flush that last updated or deleted it
+    fingerprint_store snapshot;          ///< entry -> fingerprints (snapshot_width())
+    identity_map identity;               ///< key -> entry, persistent entries only
+    std::vector<key_change> key_changes; ///< since the last commit, oldest first
+    bool track_changes;                  ///< keep snapshots (session_options::track_changes)
+    std::size_t pending = 0;             ///< entries in state pending
+    std::size_t removing = 0;            ///< entries with mark_removing
     /// Counts changes to the entries (new, loaded, written, removed, detached): an index
     /// built from the objects is current while this has not moved.
     std::uint64_t changes = 0;

@@ -1,5 +1,6 @@
 // The pieces of the load path that need no database: the text fingerprint, the identity
 // map's runs, the entry <-> object runs, paged row keys, views of text values.
+#include "fingerprint_store.hpp"
 #include "identity_map.hpp"
 #include "object_index.hpp"
 #include "row_key.hpp"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace tabella::detail {
@@ -122,6 +124,23 @@ TEST(load_path, integer_keys_are_paged_as_runs_until_one_breaks) {
     keys.set(4'000, 0); // back to 0 inside a run
     EXPECT_EQ(keys[4'000], 0);
     EXPECT_EQ(keys[4'001], 5'001);
+}
+
+TEST(load_path, fingerprints_keep_their_values_as_the_store_grows) {
+    for (const std::size_t width : {0u, 1u, 4u, 5u, 63u}) {
+        fingerprint_store store(width);
+        const std::size_t rows = 200'000; // the first block grows, then full blocks follow
+        EXPECT_EQ(std::as_const(store).row(10)[0], 0u); // no room made yet: zeros
+        for (std::size_t e = 0; e < rows; ++e)
+            for (std::size_t c = 0; c < width; ++c) store.row(e)[c] = e * 64 + c + 1;
+        for (std::size_t e = 0; e < rows; e += 997)
+            for (std::size_t c = 0; c < width; ++c)
+                ASSERT_EQ(std::as_const(store).row(e)[c], e * 64 + c + 1) << width << " " << e;
+        EXPECT_EQ(std::as_const(store).row(rows * 10)[0], 0u);
+        std::uint64_t* far = store.row(rows * 3); // a jump past several blocks: zeroed room
+        for (std::size_t c = 0; c < width; ++c) EXPECT_EQ(far[c], 0u);
+        EXPECT_EQ(std::as_const(store).row(rows - 1)[0], width ? (rows - 1) * 64 + 1 : 0u);
+    }
 }
 
 TEST(load_path, a_text_value_is_viewed_without_a_copy) {
