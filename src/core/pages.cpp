@@ -30,7 +30,7 @@ void* allocate_pages(std::size_t bytes) {
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
     const auto start = reinterpret_cast<std::uintptr_t>(raw);
-    const auto aligned = (start + huge_page - 1) / huge_page * huge_page;
+    const std::uintptr_t aligned = round_up(start);
     if (aligned > start) ::munmap(raw, aligned - start);
     const std::uintptr_t tail = start + size + huge_page - (aligned + size);
     if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + size), tail);
@@ -46,7 +46,7 @@ void release_pages(void* p, std::size_t bytes) noexcept {
 void advise_large_pages(void* p, std::size_t bytes) noexcept {
     if (bytes < 2 * huge_page) return;
     const auto start = reinterpret_cast<std::uintptr_t>(p);
-    const std::uintptr_t first = (start + huge_page - 1) / huge_page * huge_page;
+    const std::uintptr_t first = round_up(start);
     const std::uintptr_t last = (start + bytes) / huge_page * huge_page;
     if (last > first) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 }

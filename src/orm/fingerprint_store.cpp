@@ -11,19 +11,16 @@ namespace {
 
 constexpr std::size_t full_block_bytes = std::size_t{2} << 20;
 
+// Zeroed room for `words` fingerprints: in large pages from 1 MiB, as the session's other
+// per-entry arrays.
 std::uint64_t* allocate_block(std::size_t words) {
-    const std::size_t bytes = words * sizeof(std::uint64_t);
-    void* p = bytes >= large_allocation ? allocate_pages(bytes) : ::operator new(bytes);
-    std::memset(p, 0, bytes);
-    return static_cast<std::uint64_t*>(p);
+    std::uint64_t* p = page_allocator<std::uint64_t>().allocate(words);
+    std::fill_n(p, words, std::uint64_t{0});
+    return p;
 }
 
 void release_block(std::uint64_t* p, std::size_t words) noexcept {
-    const std::size_t bytes = words * sizeof(std::uint64_t);
-    if (bytes >= large_allocation)
-        release_pages(p, bytes);
-    else
-        ::operator delete(p, bytes);
+    page_allocator<std::uint64_t>().deallocate(p, words);
 }
 
 } // namespace

@@ -13,19 +13,13 @@ namespace tabella::detail {
 
 class object_index {
   public:
-    object_index() = default;
-    object_index(const object_index&) = delete; // last_ points into runs_
-    object_index& operator=(const object_index&) = delete;
-    object_index(object_index&&) noexcept = default; // map nodes move with the map
-    object_index& operator=(object_index&&) noexcept = default;
-
     /// Records `count` objects from `first`, `stride` bytes apart, as the next entries.
     void append(void* first, std::size_t count, std::size_t stride);
     /// The number of entries recorded.
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     /// The object of `entry` (< size()).
     [[nodiscard]] void* operator[](std::size_t entry) const noexcept {
-        const entry_run* r = &by_entry_[last_entry_run_];
+        const run* r = &runs_[last_run_];
         if (entry < r->first_entry || entry - r->first_entry >= r->count) r = &run_of(entry);
         return r->first + (entry - r->first_entry) * r->stride;
     }
@@ -34,24 +28,17 @@ class object_index {
 
   private:
     struct run {
-        std::size_t count;
-        std::size_t stride;
-        std::uint32_t first_entry;
-    };
-    struct entry_run {
         std::size_t first_entry;
         std::size_t count;
         std::size_t stride;
         char* first;
     };
     /// Finds the run of `entry` by bisection and remembers it for the next lookup.
-    const entry_run& run_of(std::size_t entry) const noexcept;
+    const run& run_of(std::size_t entry) const noexcept;
 
-    std::map<std::uintptr_t, run> runs_; // first address -> run
-    run* last_ = nullptr;                // the run inserted last (map nodes do not move)
-    std::uintptr_t last_first_ = 0;      // ... and its first address
-    std::vector<entry_run> by_entry_{entry_run{0, 0, 1, nullptr}}; // ordered by first_entry
-    mutable std::size_t last_entry_run_ = 0;                       // the run of the last lookup
+    std::vector<run> runs_{run{0, 0, 1, nullptr}};     ///< in entry order (an empty one first)
+    std::map<std::uintptr_t, std::size_t> by_address_; ///< first address -> its run in runs_
+    mutable std::size_t last_run_ = 0;                 ///< the run of the last lookup
     std::size_t size_ = 0;
 };
 

@@ -74,8 +74,8 @@ struct key_change {
 /// The objects of one mapped type in one session.
 struct table_runtime {
     table_runtime(const entity_mapping& m, bool track)
-        : map(&m), store(m.make_store()), keys(m.integer_key),
-          snapshot(m.column_count() - m.key_columns.size()), track_changes(track) {}
+        : map(&m), store(m.make_store()), keys(m.integer_key), snapshot(snapshot_width()),
+          track_changes(track) {}
 
     const entity_mapping* map;
     std::unique_ptr<object_store> store;
@@ -102,6 +102,7 @@ struct table_runtime {
     std::vector<value> key_cells; ///< scratch: a loaded row's key cells, as values
     std::string get_sql;          ///< SELECT ... WHERE key = ?, made at the first get()
 
+    /// Fingerprints per entry: one per non-key column (`map` is set before `snapshot`).
     [[nodiscard]] std::size_t snapshot_width() const noexcept {
         return map->column_count() - map->key_columns.size();
     }
